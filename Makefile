@@ -1,0 +1,95 @@
+# crash: a post-mortem Linux kernel debugger.
+#   make            build ./crash
+#   make check      build and run every test (unit + real dumps)
+#   make demo       make a real dump under QEMU and open it
+#   make install PREFIX=/usr/local DESTDIR=
+#   make SANITIZE=1 build with ASan and UBSan (into build-san/)
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= gcc
+PKGS := libelf libdw zlib lzo2 libzstd snappy readline
+
+ifeq ($(SANITIZE),1)
+BUILD ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD ?= build
+SANFLAGS :=
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
+LDFLAGS += $(SANFLAGS)
+LDLIBS += $(PKG_LIBS) -lpthread
+
+# Every src/ source except main.c goes into a library the tests link too.
+LIB_SRCS := $(filter-out src/main.c,$(sort $(wildcard src/*/*.c src/*.c)))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB := $(BUILD)/libcrash.a
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+
+ifeq ($(SANITIZE),1)
+all: $(BUILD)/bin/crash
+else
+all: crash
+crash: $(BUILD)/bin/crash
+	cp $< $@
+endif
+
+$(BUILD)/bin/crash: $(BUILD)/src/main.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LIB): $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# Unit tests: one program made of every tests/unit/*.c.
+$(BUILD)/unit-tests: $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Test tools: one program per tests/tools/*.c (libkdumpfile for its peer).
+$(BUILD)/tests/tools/kdumpfile-pages: $(BUILD)/tests/tools/kdumpfile-pages.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs libkdumpfile)
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/tools/kdumpfile-pages.o: CFLAGS += $(shell pkg-config --cflags libkdumpfile)
+
+TOOLS := $(TOOL_SRCS:%.c=$(BUILD)/%)
+
+tools: $(TOOLS)
+
+# check and demo first install what they need (apt-get, once), then build
+# in a second make, which sees the installed libraries.
+check:
+	tests/install-deps.sh test
+	$(MAKE) all $(BUILD)/unit-tests tools
+	BUILD=$(BUILD) tests/run-tests.sh
+
+demo:
+	tests/install-deps.sh test
+	$(MAKE) all
+	tests/vmcores/demo.sh
+
+install: crash
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/include/crash
+	install -m 755 crash $(DESTDIR)$(PREFIX)/bin/crash
+	install -m 644 crash.8 $(DESTDIR)$(PREFIX)/share/man/man8/crash.8
+	install -m 644 defs.h $(DESTDIR)$(PREFIX)/include/crash/defs.h
+
+clean:
+	rm -rf build build-san crash
+
+.PHONY: all check demo install clean tools
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,48 @@
+/*
+ * Per-architecture knowledge behind one const vtable.  Code outside arch/
+ * never names an architecture: it asks arch_for_dump() and goes through
+ * struct arch_ops.  This issue's part: decoding the register notes.
+ */
+#ifndef CRASH_ARCH_H
+#define CRASH_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct dump;
+struct dump_note;
+struct error;
+
+#define REGSET_MAX 64
+
+/* A set of named registers, as one CPU's note recorded them. */
+struct regset {
+	unsigned int n;
+	const char *const *names;
+	uint64_t value[REGSET_MAX];
+	int pid;		/* the task running on that CPU; -1 if unknown */
+};
+
+struct arch_ops {
+	const char *name;		/* "x86_64" */
+	uint16_t elf_machine;		/* EM_* */
+	const char *const *uts_machines;	/* utsname.machine spellings */
+	uint32_t default_page_size;
+	size_t prstatus_size;		/* descsz of its NT_PRSTATUS */
+	unsigned int pc_reg, sp_reg;	/* indexes in the PRSTATUS regset */
+	struct error *(*decode_prstatus)(const struct dump_note *note,
+					 bool big_endian, struct regset *out);
+	/* QEMU's per-CPU state note ("QEMU", type 0), or NULL if none. */
+	struct error *(*decode_qemu_cpu)(const struct dump_note *note,
+					 bool big_endian, struct regset *out);
+};
+
+/* The architecture of the dumped machine: by ELF machine, utsname machine,
+ * or the size of its NT_PRSTATUS notes; NULL if none of ours fits. */
+const struct arch_ops *arch_for_dump(const struct dump *d);
+const struct arch_ops *arch_by_name(const char *name);
+
+extern const struct arch_ops x86_64_arch;
+
+#endif

@@ -1,0 +1,73 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../session.h"
+#include "commands.h"
+#include "dumpinfo.h"
+
+const char *const help_help[] = {
+	"NAME",
+	"  help - get help",
+	"",
+	"SYNOPSIS",
+	"  help [command | -D | -n]",
+	"",
+	"DESCRIPTION",
+	"  With no argument, lists the commands.  With a command name, shows",
+	"  that command's help.",
+	"",
+	"    -D  describe the dump file: its format, page size, dump level,",
+	"        release, CPUs, crash time, page counts (present, zero,",
+	"        excluded, missing), header fields, per-CPU registers and",
+	"        VMCOREINFO (the same as crash --dumpinfo).",
+	"    -n  the dump's notes: per-CPU registers and VMCOREINFO.",
+	NULL,
+};
+
+static void print_help(FILE *out, const struct command *c)
+{
+	const char *const *l;
+
+	for (l = c->help; *l; l++)
+		fprintf(out, "%s\n", *l);
+}
+
+int cmd_help(struct session *s, int argc, char **argv)
+{
+	unsigned int i, n;
+	const struct command *table;
+
+	if (argc == 2 && (!strcmp(argv[1], "-D") || !strcmp(argv[1], "-n"))) {
+		if (!s->dump) {
+			fprintf(stderr, "help: no dump file is open\n");
+			return 1;
+		}
+		dumpinfo_print(s->out, s->dump, argv[1][1] == 'D' ?
+			       DUMPINFO_ALL :
+			       DUMPINFO_REGS | DUMPINFO_VMCOREINFO);
+		return 0;
+	}
+	if (argc == 2 && argv[1][0] == '-') {
+		fprintf(stderr, "help: unknown option %s (try -D or -n)\n",
+			argv[1]);
+		return 1;
+	}
+	if (argc >= 2) {
+		for (i = 1; i < (unsigned int)argc; i++) {
+			const struct command *c = command_find(argv[i]);
+
+			if (!c) {
+				fprintf(stderr, "help: no such command: %s\n",
+					argv[i]);
+				return 1;
+			}
+			print_help(s->out, c);
+		}
+		return 0;
+	}
+	table = command_table(&n);
+	for (i = 0; i < n; i++)
+		fprintf(s->out, "%-12s %s\n", table[i].name, table[i].summary);
+	return 0;
+}

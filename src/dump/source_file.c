@@ -1,0 +1,179 @@
+/* A dump file read through mmap. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../util/error.h"
+#include "source.h"
+
+struct file_source {
+	struct source src;
+	const unsigned char *map;
+};
+
+static __thread sigjmp_buf *fault_jump;
+
+static void sigbus_handler(int sig, siginfo_t *info, void *ctx)
+{
+	(void)info;
+	(void)ctx;
+	if (fault_jump)
+		siglongjmp(*fault_jump, 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_sigbus_handler(void)
+{
+	static int installed;
+	struct sigaction sa;
+
+	if (installed)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = sigbus_handler;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+	installed = 1;
+}
+
+struct error *mapped_access(const char *what, void (*fn)(void *arg),
+			    void *arg)
+{
+	sigjmp_buf jump, *volatile saved = fault_jump;
+
+	install_sigbus_handler();
+	if (sigsetjmp(jump, 1)) {
+		fault_jump = saved;
+		return error_create(ERR_IO, "%s: the file could not be read "
+				    "(SIGBUS: truncated after opening or a "
+				    "storage error)", what);
+	}
+	fault_jump = &jump;
+	fn(arg);
+	fault_jump = saved;
+	return NULL;
+}
+
+struct copy_args {
+	void *dst;
+	const void *src;
+	size_t len;
+};
+
+static void do_copy(void *arg)
+{
+	struct copy_args *c = arg;
+
+	memcpy(c->dst, c->src, c->len);
+}
+
+static struct error *file_read(struct source *src, uint64_t off, void *buf,
+			       size_t len)
+{
+	struct file_source *fs = (struct file_source *)src;
+	struct copy_args c;
+	struct error *err;
+
+	if (off > src->size || len > src->size - off)
+		return error_create(ERR_TRUNCATED,
+				    "%s: offset 0x%llx+0x%zx is past the end "
+				    "of the file (size 0x%llx)", src->name,
+				    (unsigned long long)off, len,
+				    (unsigned long long)src->size);
+	c.dst = buf;
+	c.src = fs->map + off;
+	c.len = len;
+	err = mapped_access(src->name, do_copy, &c);
+	return err ? error_prefix(err, "at offset 0x%llx",
+				  (unsigned long long)off) : NULL;
+}
+
+static const void *file_map(struct source *src, uint64_t off, size_t len)
+{
+	struct file_source *fs = (struct file_source *)src;
+
+	if (off > src->size || len > src->size - off)
+		return NULL;
+	return fs->map + off;
+}
+
+static void file_destroy(struct source *src)
+{
+	struct file_source *fs = (struct file_source *)src;
+
+	if (fs->map && src->size)
+		munmap((void *)fs->map, src->size);
+}
+
+static const struct source_ops file_ops = {
+	.read = file_read,
+	.map = file_map,
+	.destroy = file_destroy,
+};
+
+struct error *source_open_file(const char *path, struct source **ret)
+{
+	struct file_source *fs;
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error_create(errno == ENOENT ? ERR_NOT_FOUND : ERR_IO,
+				    "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+
+		close(fd);
+		return error_create(ERR_IO, "%s: %s", path, strerror(e));
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		close(fd);
+		return error_create(ERR_INVALID, "%s: not a regular file",
+				    path);
+	}
+	fs = calloc(1, sizeof(*fs));
+	if (!fs || !(fs->src.name = strdup(path))) {
+		free(fs);
+		close(fd);
+		return error_nomem();
+	}
+	fs->src.ops = &file_ops;
+	fs->src.kind = "file";
+	fs->src.size = (uint64_t)st.st_size;
+	if (st.st_size > 0) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+			       fd, 0);
+
+		if (m == MAP_FAILED) {
+			int e = errno;
+
+			close(fd);
+			free(fs->src.name);
+			free(fs);
+			return error_create(ERR_IO, "%s: mmap: %s", path,
+					    strerror(e));
+		}
+		fs->map = m;
+	}
+	close(fd);
+	*ret = &fs->src;
+	return NULL;
+}
+
+void source_close(struct source *src)
+{
+	if (!src)
+		return;
+	src->ops->destroy(src);
+	free(src->name);
+	free(src);
+}

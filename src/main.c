@@ -1,0 +1,208 @@
+/* crash: command line, then the session. */
+#include <elf.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "cmd/dumpinfo.h"
+#include "dump/dump.h"
+#include "dump/vmcoreinfo.h"
+#include "session.h"
+#include "util/error.h"
+
+#define CRASH_VERSION "0.1.0"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: crash [OPTION]... NAMELIST DUMPFILE [DUMPFILE...]\n"
+"       crash --dumpinfo DUMPFILE [DUMPFILE...]\n"
+"\n"
+"  NAMELIST        the kernel's debug vmlinux\n"
+"  DUMPFILE        the dump (ELF vmcore, kdump-compressed, flattened);\n"
+"                  all parts of a split dump\n"
+"  --dumpinfo      describe the dump without a vmlinux and exit\n"
+"  --zero_excluded read pages excluded from the dump as zeros\n"
+"  -i FILE         run the commands in FILE, then go on reading input\n"
+"  -s              silent: no banner\n"
+"  -h, --help      this help\n"
+"  -v, --version   the version\n");
+}
+
+enum file_kind { KIND_UNKNOWN, KIND_NAMELIST, KIND_DUMP };
+
+/* Which of the two is this file?  By content, so either order works. */
+static enum file_kind classify(const char *path, char *why, size_t len)
+{
+	unsigned char h[32];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f) {
+		snprintf(why, len, "%s: %m", path);
+		return KIND_UNKNOWN;
+	}
+	n = fread(h, 1, sizeof(h), f);
+	fclose(f);
+	if (n >= 18 && !memcmp(h, ELFMAG, SELFMAG)) {
+		/* e_type is at 16 in either class, in the file's order */
+		unsigned int type = h[EI_DATA] == ELFDATA2MSB ?
+				    (h[16] << 8 | h[17]) : (h[17] << 8 | h[16]);
+
+		return type == ET_CORE ? KIND_DUMP : KIND_NAMELIST;
+	}
+	if (n >= 12 && (!memcmp(h, "KDUMP   ", 8) ||
+			!memcmp(h, "DISKDUMP", 8) ||
+			!memcmp(h, "makedumpfile", 12)))
+		return KIND_DUMP;
+	snprintf(why, len, "%s: neither a vmlinux nor a dump file (no ELF, "
+		 "KDUMP or makedumpfile signature)", path);
+	return KIND_UNKNOWN;
+}
+
+static void banner(struct session *s)
+{
+	const char *release = vmcoreinfo_get(s->dump->vmcoreinfo, "OSRELEASE");
+	int i;
+
+	fprintf(s->out, "crash %s\n\n", CRASH_VERSION);
+	fprintf(s->out, "%12s: %s\n", "KERNEL",
+		s->namelist ? s->namelist : "(none)");
+	for (i = 0; i < s->dump->npaths; i++)
+		fprintf(s->out, "%12s: %s\n", i ? "" : "DUMPFILE",
+			s->dump->paths[i]);
+	fprintf(s->out, "%12s: %s\n", "FORMAT", s->dump->description);
+	fprintf(s->out, "%12s: %s\n", "RELEASE", release ? release : "unknown");
+	if (s->dump->incomplete)
+		fprintf(s->out, "%12s: %s\n", "WARNING", s->dump->incomplete);
+	fputc('\n', s->out);
+}
+
+static void run_file(struct session *s, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (!f) {
+		fprintf(stderr, "crash: -i %s: %m\n", path);
+		return;
+	}
+	while (getline(&line, &cap, f) > 0)
+		if (!session_run_command(s, line))
+			break;
+	free(line);
+	fclose(f);
+}
+
+static void repl(struct session *s)
+{
+	bool tty = isatty(STDIN_FILENO);
+	char *line = NULL;
+	size_t cap = 0;
+
+	for (;;) {
+		bool go_on;
+
+		if (tty) {
+			free(line);
+			line = readline("crash> ");
+			if (!line)
+				break;
+			if (*line)
+				add_history(line);
+		} else if (getline(&line, &cap, stdin) <= 0) {
+			break;
+		}
+		go_on = session_run_command(s, line);
+		if (!go_on)
+			break;
+	}
+	free(line);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dumpinfo", no_argument, NULL, 'D' },
+		{ "zero_excluded", no_argument, NULL, 'z' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct session s = { .out = stdout };
+	struct dump_options opts = { 0 };
+	const char **dumps;
+	const char *script = NULL;
+	bool dumpinfo = false;
+	struct error *err;
+	int c, i, ndumps = 0, rc = 0;
+
+	while ((c = getopt_long(argc, argv, "hvsi:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'D': dumpinfo = true; break;
+		case 'z': opts.zero_excluded = true; break;
+		case 's': s.silent = true; break;
+		case 'i': script = optarg; break;
+		case 'v': printf("crash %s\n", CRASH_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default:
+			fprintf(stderr, "crash: try 'crash --help'\n");
+			return 2;
+		}
+	}
+	dumps = calloc((size_t)argc + 1, sizeof(*dumps));
+	if (!dumps)
+		return 1;
+	for (i = optind; i < argc; i++) {
+		char why[512] = "";
+		enum file_kind k = classify(argv[i], why, sizeof(why));
+
+		if (k == KIND_UNKNOWN) {
+			fprintf(stderr, "crash: %s\n", why);
+			free(dumps);
+			return 1;
+		}
+		if (k == KIND_DUMP) {
+			dumps[ndumps++] = argv[i];
+		} else if (!s.namelist && !dumpinfo) {
+			s.namelist = argv[i];
+		} else {
+			fprintf(stderr, "crash: %s: %s\n", argv[i], dumpinfo ?
+				"--dumpinfo takes dump files only" :
+				"a second vmlinux: only one NAMELIST is taken");
+			free(dumps);
+			return 1;
+		}
+	}
+	if (!ndumps) {
+		fprintf(stderr, "crash: no dump file given (the live system "
+			"is not supported yet)\n");
+		usage(stderr);
+		free(dumps);
+		return 2;
+	}
+	err = dump_open(dumps, ndumps, &opts, &s.dump);
+	free(dumps);
+	if (err) {
+		fprintf(stderr, "crash: %s\n", err->message);
+		error_free(err);
+		return 1;
+	}
+	if (dumpinfo) {
+		dumpinfo_print(stdout, s.dump, DUMPINFO_ALL);
+	} else {
+		if (!s.silent)
+			banner(&s);
+		if (script)
+			run_file(&s, script);
+		repl(&s);
+	}
+	dump_close(s.dump);
+	return rc;
+}

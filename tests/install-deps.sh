@@ -1,0 +1,28 @@
+#!/bin/bash
+# install-deps.sh [build|test]: install (with apt-get, once) what building
+# crash needs, and with "test" what its tests need too.  Idempotent: with
+# everything present it only checks.
+set -euo pipefail
+BUILD_PKGS="gcc make pkg-config libelf-dev libdw-dev zlib1g-dev liblzo2-dev
+	libsnappy-dev libzstd-dev libreadline-dev"
+# libkdumpfile: the peer reader the page-by-page test compares against;
+# the rest: the fixture kit (tests/vmcores) boots QEMU and writes dumps.
+TEST_PKGS="libkdumpfile-dev qemu-system-x86 e2fsprogs cpio makedumpfile
+	binutils python3 debootstrap debian-archive-keyring util-linux"
+want=$BUILD_PKGS
+[ "${1:-build}" = test ] && want="$want $TEST_PKGS"
+missing=()
+for p in $want; do
+	dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages: ${missing[*]}" >&2
+	echo "install-deps: run as root (sudo make ...) or install them" >&2
+	exit 1
+fi
+echo "install-deps: apt-get install ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
