@@ -11,10 +11,10 @@ CC ?= gcc
 PKGS := libelf libdw zlib lzo2 libzstd snappy readline
 
 ifeq ($(SANITIZE),1)
-BUILD ?= build-san
+BUILD := build-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 else
-BUILD ?= build
+BUILD := build
 SANFLAGS :=
 endif
 

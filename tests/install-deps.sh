@@ -6,9 +6,11 @@ set -euo pipefail
 BUILD_PKGS="gcc make pkg-config libelf-dev libdw-dev zlib1g-dev liblzo2-dev
 	libsnappy-dev libzstd-dev libreadline-dev"
 # libkdumpfile: the peer reader the page-by-page test compares against;
-# the rest: the fixture kit (tests/vmcores) boots QEMU and writes dumps.
+# the fixture kit (tests/vmcores) boots QEMU and writes dumps; clang and
+# its runtime build the libFuzzer target (tests/fuzz).
 TEST_PKGS="libkdumpfile-dev qemu-system-x86 e2fsprogs cpio makedumpfile
-	binutils python3 debootstrap debian-archive-keyring util-linux"
+	binutils python3 debootstrap debian-archive-keyring util-linux man-db
+	clang libclang-rt-14-dev"
 want=$BUILD_PKGS
 [ "${1:-build}" = test ] && want="$want $TEST_PKGS"
 missing=()

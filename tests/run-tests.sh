@@ -4,8 +4,10 @@
 #   2. the real dumps (tests/vmcores: made once under QEMU, then cached)
 #   3. command-level tests on them (tests/cmd/*.sh, tests/cmd/*_check.py),
 #      with the normal build and again with the sanitizer build
+#   4. a short libFuzzer run over the dump readers (tests/fuzz)
 # Ends with one line "N passed, N failed, N skipped".
-# Env: BUILD (build), SANITIZE_TOO (1), FIXTURE_SUITES ("bookworm trixie").
+# Env: BUILD (build), SANITIZE_TOO (1), FUZZ_SECONDS (60),
+#      FIXTURE_SUITES ("bookworm trixie").
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
@@ -46,14 +48,15 @@ unit() {  # unit BINARY LABEL
 	fi
 }
 
-cmd_tests() {  # cmd_tests CRASH-BINARY LABEL DUMPDIR...
-	local crash=$1 label=$2 t name
+cmd_tests() {  # cmd_tests BUILD-DIR LABEL DUMPDIR...: with BUILD-DIR/bin/crash
+	local build=$1 label=$2 t name
 	shift 2
 	for t in tests/cmd/*.sh tests/cmd/*_check.py; do
 		[ -f "$t" ] || continue
 		name=${t##*/}
 		echo "== $name ($label)"
-		if ! CRASH=$crash BUILD=$BUILD "$t" "$@" > "$LOG/$name.out" 2> "$LOG/$name.err"; then
+		if ! CRASH=$TOP/$build/bin/crash BUILD=$build "$t" "$@" \
+			> "$LOG/$name.out" 2> "$LOG/$name.err"; then
 			fail "$name ($label)" "exited non-zero"
 			tail -20 "$LOG/$name.err"
 		fi
@@ -73,24 +76,29 @@ else
 	DIRS=()
 fi
 if [ ${#DIRS[@]} -gt 0 ]; then
-	cmd_tests "$TOP/crash" "$BUILD" "${DIRS[@]}"
+	cmd_tests "$BUILD" "$BUILD" "${DIRS[@]}"
 fi
 
 if [ "${SANITIZE_TOO:-1}" = 1 ]; then
 	echo "== building with ASan + UBSan (build-san/)"
-	if make -s SANITIZE=1 build-san/bin/crash build-san/unit-tests \
+	if env -u BUILD make -s SANITIZE=1 BUILD=build-san build-san/bin/crash \
+		build-san/unit-tests tools \
 		> "$LOG/san.out" 2>&1; then
 		unit build-san/unit-tests "ASan+UBSan"
 		if [ ${#DIRS[@]} -gt 0 ]; then
 			ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-				cmd_tests "$TOP/build-san/bin/crash" "ASan+UBSan" "${DIRS[@]}"
+				cmd_tests build-san "ASan+UBSan" "${DIRS[@]}"
 		fi
 	else
 		tail -30 "$LOG/san.out"
 		fail "sanitizer build" "make SANITIZE=1 failed"
 	fi
 fi
+
+echo "== fuzzing the dump readers (libFuzzer, ${FUZZ_SECONDS:-60} s)"
+tests/fuzz/run-fuzz.sh "${FUZZ_SECONDS:-60}" "${DIRS[0]:-}" > "$LOG/fuzz.out" 2>&1
+count "$LOG/fuzz.out"
 
 echo
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -17,7 +17,9 @@
 #include "source.h"
 #include "vmcoreinfo.h"
 
-enum { SEG_DATA = 1, SEG_EXCLUDED = 2 };
+/* Kinds of physical range, in order of precedence for a page that straddles
+ * two: a page is only as present as its worst part. */
+enum { SEG_DATA = 1, SEG_EXCLUDED = 2, SEG_MISSING = 3 };
 
 struct elf_dump {
 	struct source *src;
@@ -29,7 +31,7 @@ static bool elf_probe(struct source *src)
 {
 	unsigned char id[EI_NIDENT];
 
-	if (source_read(src, 0, id, sizeof(id)))
+	if (!source_peek(src, 0, id, sizeof(id)))
 		return false;
 	return !memcmp(id, ELFMAG, SELFMAG);
 }
@@ -98,6 +100,35 @@ static struct error *read_notes(struct dump *d, struct elf_dump *ed,
 	return err;
 }
 
+/*
+ * A PT_LOAD becomes up to three ranges: the data the file holds, the data
+ * it should hold but does not (cut short), and the excluded tail (p_memsz
+ * beyond p_filesz).  /proc/vmcore maps the kernel text twice (its own
+ * segment and inside a RAM segment); where a cut file still holds one copy,
+ * that copy wins.
+ */
+static struct error *add_load(struct elf_dump *ed, const struct phdr *ph,
+			      uint64_t data)
+{
+	uint64_t in_file = 0;
+	struct error *err;
+
+	if (ph->offset < ed->file_end)
+		in_file = ed->file_end - ph->offset;
+	if (in_file > data)
+		in_file = data;
+	err = rangemap_add(&ed->mem, ph->paddr, ph->paddr + in_file,
+			   ph->offset, SEG_DATA, 3);
+	if (!err)
+		err = rangemap_add(&ed->mem, ph->paddr + in_file,
+				   ph->paddr + data, ph->offset + in_file,
+				   SEG_MISSING, 2);
+	if (!err)
+		err = rangemap_add(&ed->mem, ph->paddr + data,
+				   ph->paddr + ph->memsz, 0, SEG_EXCLUDED, 1);
+	return err;
+}
+
 static struct error *elf_open(struct dump *d, struct source **srcs, int nsrcs)
 {
 	struct elf_dump *ed;
@@ -111,11 +142,12 @@ static struct error *elf_open(struct dump *d, struct source **srcs, int nsrcs)
 	size_t i;
 
 	if (nsrcs != 1) {
+		err = error_create(ERR_INVALID, "%s: an ELF dump is one file; "
+				   "only kdump-compressed dumps are split",
+				   file);
 		for (i = 0; i < (size_t)nsrcs; i++)
 			source_close(srcs[i]);
-		return error_create(ERR_INVALID, "%s: an ELF dump is one file; "
-				    "only kdump-compressed dumps are split",
-				    file);
+		return err;
 	}
 	ed = calloc(1, sizeof(*ed));
 	if (!ed) {
@@ -204,12 +236,7 @@ static struct error *elf_open(struct dump *d, struct source **srcs, int nsrcs)
 						    "file offset 0x%llx wraps "
 						    "around the address space",
 						    file, (unsigned long long)at);
-			err = rangemap_add(&ed->mem, ph.paddr, ph.paddr + data,
-					   ph.offset, SEG_DATA, 2);
-			if (!err)
-				err = rangemap_add(&ed->mem, ph.paddr + data,
-						   ph.paddr + ph.memsz, 0,
-						   SEG_EXCLUDED, 1);
+			err = add_load(ed, &ph, data);
 			if (!err && data && (ph.offset > ed->file_end ||
 					     data > ed->file_end - ph.offset))
 				err = dump_set_incomplete(d, "%s: PT_LOAD for "
@@ -225,6 +252,9 @@ static struct error *elf_open(struct dump *d, struct source **srcs, int nsrcs)
 			return err;
 	}
 	err = rangemap_finalize(&ed->mem);
+	if (!err && ed->src->cut_short)
+		err = dump_set_incomplete(d, "%s: %s", file,
+					  ed->src->cut_short);
 	if (err)
 		return err;
 	if (!nload)
@@ -239,13 +269,14 @@ static struct error *elf_open(struct dump *d, struct source **srcs, int nsrcs)
 				  d->page_size - 1) / d->page_size : 0;
 	snprintf(d->machine, sizeof(d->machine), "%s",
 		 elf_machine_name(d->elf_machine));
-	if (dump_find_note(d, "QEMU", 0, NULL))
-		d->description = strdup(is64 ? "ELF64 (QEMU dump-guest-memory)"
-					     : "ELF32 (QEMU dump-guest-memory)");
-	else
-		d->description = strdup(is64 ? "ELF64 vmcore" : "ELF32 vmcore");
-	if (!d->description)
+	if (asprintf(&d->description, "ELF%d %s%s%s", is64 ? 64 : 32,
+		     dump_find_note(d, "QEMU", 0, NULL) ?
+		     "(QEMU dump-guest-memory)" : "vmcore",
+		     strcmp(ed->src->kind, "file") ? ", " : "",
+		     strcmp(ed->src->kind, "file") ? ed->src->kind : "") < 0) {
+		d->description = NULL;
 		return error_nomem();
+	}
 	if ((err = dump_add_fact(d, "ELF class", "ELF%d, %s-endian",
 				 is64 ? 64 : 32, big ? "big" : "little")) ||
 	    (err = dump_add_fact(d, "e_machine", "%u (%s)", d->elf_machine,
@@ -300,43 +331,59 @@ static struct error *elf_read(struct dump *d, uint64_t paddr, void *buf,
 	return NULL;
 }
 
-/* Count page frames touched by [start, end) that are not already counted. */
-static uint64_t frames(uint64_t start, uint64_t end, uint64_t ps,
-		       uint64_t *last_end_pfn)
+/* The kind of a page frame that straddles ranges: the worst of its parts,
+ * or 0 if part of it lies in a hole (then it is no whole page of the dump;
+ * /proc/vmcore ends RAM where the firmware map does, e.g. at 0x9fc00). */
+static uint32_t frame_kind(const struct elf_dump *ed, uint64_t pfn,
+			   uint64_t ps)
 {
-	uint64_t first = start / ps, last = (end + ps - 1) / ps;
+	uint64_t pos = pfn * ps, end = pos + ps;
+	uint32_t worst = SEG_DATA;
 
-	if (first < *last_end_pfn)
-		first = *last_end_pfn;
-	if (last <= first)
-		return 0;
-	*last_end_pfn = last;
-	return last - first;
+	while (pos < end) {
+		const struct range *r = rangemap_find(&ed->mem, pos);
+
+		if (!r)
+			return 0;
+		if (r->kind > worst)
+			worst = r->kind;
+		pos = r->end;
+	}
+	return worst;
+}
+
+static void add_count(struct page_counts *out, uint32_t kind, uint64_t n)
+{
+	if (kind == SEG_DATA)
+		out->present += n;
+	else if (kind == SEG_EXCLUDED)
+		out->excluded += n;
+	else if (kind == SEG_MISSING)
+		out->missing += n;
 }
 
 static void elf_count_pages(struct dump *d, struct page_counts *out)
 {
 	struct elf_dump *ed = d->priv;
-	uint64_t ps = d->page_size, last = 0;
+	uint64_t ps = d->page_size, last_partial = UINT64_MAX;
 	size_t i;
 
 	for (i = 0; i < ed->mem.n; i++) {
 		const struct range *r = &ed->mem.r[i];
-		uint64_t in_file = 0;
+		uint64_t first = (r->start + ps - 1) / ps, last = r->end / ps;
+		uint64_t edge[2] = { r->start / ps, r->end / ps };
+		int k;
 
-		if (r->kind == SEG_EXCLUDED) {
-			out->excluded += frames(r->start, r->end, ps, &last);
-			continue;
-		}
-		if (r->value < ed->file_end)
-			in_file = ed->file_end - r->value;
-		if (in_file >= r->end - r->start) {
-			out->present += frames(r->start, r->end, ps, &last);
-		} else {
-			out->present += frames(r->start, r->start + in_file,
-					       ps, &last);
-			out->missing += frames(r->start + in_file, r->end, ps,
-					       &last);
+		/* Frames wholly inside the range are of its kind. */
+		if (last > first)
+			add_count(out, r->kind, last - first);
+		/* A frame cut by either end is counted once, by its parts. */
+		for (k = 0; k < 2; k++) {
+			if ((k ? r->end : r->start) % ps == 0 ||
+			    edge[k] == last_partial)
+				continue;
+			last_partial = edge[k];
+			add_count(out, frame_kind(ed, edge[k], ps), 1);
 		}
 	}
 }

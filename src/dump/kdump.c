@@ -107,7 +107,7 @@ static bool kdump_probe(struct source *src)
 {
 	unsigned char sig[8];
 
-	if (source_read(src, 0, sig, sizeof(sig)))
+	if (!source_peek(src, 0, sig, sizeof(sig)))
 		return false;
 	return !memcmp(sig, KDUMP_SIGNATURE, 8) ||
 	       !memcmp(sig, DISKDUMP_SIGNATURE, 8);
@@ -346,6 +346,47 @@ static struct error *load_bitmaps(struct kdump *kd, struct source *src,
 	return NULL;
 }
 
+/*
+ * Pages are written in descriptor order, so if the last stored page's data
+ * is in the file, all of it is.  The zero page is shared and stored first:
+ * skip descriptors that point at it.  An empty descriptor means the writer
+ * never got there (an unfinished flattened stream reads as zeros).
+ */
+static struct error *check_last_page(struct dump *d, struct kdump *kd,
+				     struct kdump_part *p)
+{
+	uint64_t zero_at = p->desc_off + rank_of(kd, kd->max_mapnr) * DESC_SIZE;
+	uint64_t k;
+
+	for (k = p->ndesc; k-- > 0;) {
+		unsigned char desc[DESC_SIZE];
+		uint64_t off, end;
+		struct error *err;
+
+		err = source_read(p->src, p->desc_off + k * DESC_SIZE, desc,
+				  DESC_SIZE);
+		if (err)
+			return err;
+		off = get64(desc, d->big_endian);
+		end = off + get32(desc + 8, d->big_endian);
+		if (!off && end == off)
+			return dump_set_incomplete(d, "%s: page descriptor %llu "
+				"of %llu is empty: the writer stopped before "
+				"the end", p->src->name,
+				(unsigned long long)k + 1,
+				(unsigned long long)p->ndesc);
+		if (end > p->src->size)
+			return dump_set_incomplete(d, "%s: the file ends at "
+				"0x%llx, before the last page's data (which "
+				"ends at 0x%llx)", p->src->name,
+				(unsigned long long)p->src->size,
+				(unsigned long long)end);
+		if (off != zero_at)
+			break;
+	}
+	return NULL;
+}
+
 static struct error *open_part(struct dump *d, struct kdump *kd,
 			       struct kdump_part *p, const struct header *first)
 {
@@ -461,25 +502,10 @@ static struct error *open_part(struct dump *d, struct kdump *kd,
 					  "(which end at 0x%llx)", file,
 					  (unsigned long long)p->src->size,
 					  (unsigned long long)desc_end);
-	else if (p->ndesc) {
-		unsigned char desc[DESC_SIZE];
-		uint64_t off, end;
-
-		/* Pages are written in descriptor order: if the last one's
-		 * data is there, all are. */
-		err = source_read(p->src, desc_end - DESC_SIZE, desc,
-				  DESC_SIZE);
-		if (err)
-			return err;
-		off = get64(desc, hd.big);
-		end = off + get32(desc + 8, hd.big);
-		if (end > p->src->size)
-			err = dump_set_incomplete(d, "%s: the file ends at "
-				"0x%llx, before the last page's data (which "
-				"ends at 0x%llx)", file,
-				(unsigned long long)p->src->size,
-				(unsigned long long)end);
-	}
+	else if (p->src->cut_short)
+		err = dump_set_incomplete(d, "%s: %s", file, p->src->cut_short);
+	else
+		err = check_last_page(d, kd, p);
 	return err;
 }
 
@@ -773,6 +799,19 @@ static struct error *kdump_read(struct dump *d, uint64_t paddr, void *buf,
 	return NULL;
 }
 
+static bool stored_zero_page(struct kdump *kd, struct kdump_part *p,
+			     uint64_t at)
+{
+	uint32_t i;
+
+	if (!source_peek(p->src, at, kd->scratch, kd->block_size))
+		return false;
+	for (i = 0; i < kd->block_size; i++)
+		if (kd->scratch[i])
+			return false;
+	return true;
+}
+
 static void kdump_count_pages(struct dump *d, struct page_counts *out)
 {
 	struct kdump *kd = d->priv;
@@ -792,11 +831,16 @@ static void kdump_count_pages(struct dump *d, struct page_counts *out)
 				   rank_of(kd, kd->max_mapnr) * DESC_SIZE;
 		uint64_t k;
 
+		/* ... if there is one: with zero pages kept (no dump level bit
+		 * 1) the first data there is an ordinary page. */
+		if (!stored_zero_page(kd, p, zero_at))
+			zero_at = UINT64_MAX;
+
 		for (k = 0; k < p->ndesc; k++) {
 			unsigned char raw[DESC_SIZE];
 			uint64_t off, end;
 
-			if (source_read(p->src, p->desc_off + k * DESC_SIZE,
+			if (!source_peek(p->src, p->desc_off + k * DESC_SIZE,
 					raw, DESC_SIZE)) {
 				out->missing += p->ndesc - k;
 				break;
@@ -805,7 +849,8 @@ static void kdump_count_pages(struct dump *d, struct page_counts *out)
 			end = off + get32(raw + 8, d->big_endian);
 			if ((!off && end == off) || end > p->src->size)
 				out->missing++;
-			else if (off == zero_at)
+			else if (off == zero_at && end - off == kd->block_size &&
+				 !get32(raw + 12, d->big_endian))
 				out->zero++;
 			else
 				out->present++;

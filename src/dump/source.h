@@ -5,6 +5,7 @@
 #ifndef CRASH_SOURCE_H
 #define CRASH_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,7 @@ struct source {
 	char *name;		/* the path, for messages */
 	uint64_t size;		/* logical size in bytes */
 	const char *kind;	/* "file", "flattened" */
+	const char *cut_short;	/* why the data ends early, or NULL */
 };
 
 struct error *source_open_file(const char *path, struct source **ret);
@@ -39,6 +41,10 @@ static inline struct error *source_read(struct source *src, uint64_t off,
 {
 	return src->ops->read(src, off, buf, len);
 }
+
+/* For probes and counting, where a short file just means "no": true if all
+ * len bytes at off were read. */
+bool source_peek(struct source *src, uint64_t off, void *buf, size_t len);
 
 static inline const void *source_map(struct source *src, uint64_t off,
 				     size_t len)

@@ -169,6 +169,14 @@ struct error *source_open_file(const char *path, struct source **ret)
 	return NULL;
 }
 
+bool source_peek(struct source *src, uint64_t off, void *buf, size_t len)
+{
+	struct error *err = source_read(src, off, buf, len);
+
+	error_free(err);
+	return !err;
+}
+
 void source_close(struct source *src)
 {
 	if (!src)

@@ -30,7 +30,7 @@ int source_is_flattened(struct source *src)
 {
 	unsigned char hdr[32];
 
-	if (source_read(src, 0, hdr, sizeof(hdr)) ||
+	if (!source_peek(src, 0, hdr, sizeof(hdr)) ||
 	    memcmp(hdr, FLAT_SIGNATURE, sizeof(FLAT_SIGNATURE)))
 		return 0;
 	return get64(hdr + 16, true) == FLAT_TYPE;
@@ -119,13 +119,19 @@ struct error *source_open_flattened(struct source *raw, struct source **ret)
 		unsigned char rec[16];
 		int64_t off, size;
 
-		if (pos == raw->size)
-			break;	/* no end marker: cut short, keep what's here */
+		if (pos == raw->size) {
+			/* No end marker: keep what's here, and say so. */
+			fs->src.cut_short = "the flattened file ends without "
+					    "its end marker";
+			break;
+		}
 		err = source_read(raw, pos, rec, sizeof(rec));
 		if (err && err->code == ERR_TRUNCATED) {
 			/* A cut-short file: its records so far still count. */
 			error_free(err);
 			err = NULL;
+			fs->src.cut_short = "the flattened file ends inside a "
+					    "record header";
 			break;
 		}
 		if (err)
@@ -144,8 +150,11 @@ struct error *source_open_flattened(struct source *raw, struct source **ret)
 			break;
 		}
 		pos += sizeof(rec);
-		if ((uint64_t)size > raw->size - pos)
-			size = (int64_t)(raw->size - pos);	/* truncated */
+		if ((uint64_t)size > raw->size - pos) {
+			size = (int64_t)(raw->size - pos);
+			fs->src.cut_short = "the flattened file ends inside a "
+					    "record's data";
+		}
 		err = rangemap_add(&fs->records, (uint64_t)off,
 				   (uint64_t)off + (uint64_t)size, pos, 0,
 				   seq++);

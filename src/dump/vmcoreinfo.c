@@ -56,9 +56,10 @@ struct error *vmcoreinfo_parse(const char *text, size_t len,
 		vi->n++;
 	}
 	free(copy);
-	/* Stable for duplicates: the kernel never repeats a key, but if a
-	 * damaged note does, lookups find one of them, never garbage. */
-	qsort(vi->entries, vi->n, sizeof(*vi->entries), cmp_entry);
+	/* The kernel never repeats a key; if a damaged note does, lookups
+	 * find one of the copies. */
+	if (vi->n)
+		qsort(vi->entries, vi->n, sizeof(*vi->entries), cmp_entry);
 	*ret = vi;
 	return NULL;
 nomem:
@@ -86,7 +87,7 @@ const char *vmcoreinfo_get(const struct vmcoreinfo *vi, const char *key)
 {
 	struct vmcoreinfo_entry k = { .key = (char *)key }, *e;
 
-	if (!vi)
+	if (!vi || !vi->n)
 		return NULL;
 	e = bsearch(&k, vi->entries, vi->n, sizeof(*vi->entries), cmp_entry);
 	return e ? e->value : NULL;
