@@ -27,7 +27,7 @@ LDFLAGS += $(SANFLAGS)
 LDLIBS += $(PKG_LIBS) -lpthread
 
 # Every src/ source except main.c goes into a library the tests link too.
-LIB_SRCS := $(filter-out src/main.c,$(sort $(wildcard src/*/*.c src/*.c)))
+LIB_SRCS := $(filter-out src/main.c $(LIB_EXCLUDE),$(sort $(wildcard src/*/*.c src/*.c)))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libcrash.a
 

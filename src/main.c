@@ -10,6 +10,7 @@
 #include <readline/readline.h>
 
 #include "cmd/dumpinfo.h"
+#include "cmd/dumplog.h"
 #include "dump/dump.h"
 #include "dump/vmcoreinfo.h"
 #include "session.h"
@@ -21,12 +22,13 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 "usage: crash [OPTION]... NAMELIST DUMPFILE [DUMPFILE...]\n"
-"       crash --dumpinfo DUMPFILE [DUMPFILE...]\n"
+"       crash --dumpinfo|--log DUMPFILE [DUMPFILE...]\n"
 "\n"
 "  NAMELIST        the kernel's debug vmlinux\n"
 "  DUMPFILE        the dump (ELF vmcore, kdump-compressed, flattened);\n"
 "                  all parts of a split dump\n"
 "  --dumpinfo      describe the dump without a vmlinux and exit\n"
+"  --log           print the dump's kernel log (no vmlinux needed) and exit\n"
 "  --zero_excluded read pages excluded from the dump as zeros\n"
 "  -i FILE         run the commands in FILE, then go on reading input\n"
 "  -s              silent: no banner\n"
@@ -130,6 +132,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "dumpinfo", no_argument, NULL, 'D' },
+		{ "log", no_argument, NULL, 'L' },
 		{ "zero_excluded", no_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
@@ -139,13 +142,14 @@ int main(int argc, char **argv)
 	struct dump_options opts = { 0 };
 	const char **dumps;
 	const char *script = NULL;
-	bool dumpinfo = false;
+	bool dumpinfo = false, log = false;
 	struct error *err;
 	int c, i, ndumps = 0, rc = 0;
 
 	while ((c = getopt_long(argc, argv, "hvsi:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'D': dumpinfo = true; break;
+		case 'L': dumpinfo = log = true; break;
 		case 'z': opts.zero_excluded = true; break;
 		case 's': s.silent = true; break;
 		case 'i': script = optarg; break;
@@ -194,7 +198,14 @@ int main(int argc, char **argv)
 		error_free(err);
 		return 1;
 	}
-	if (dumpinfo) {
+	if (log) {
+		err = dumplog_print(stdout, s.dump);
+		if (err) {
+			fprintf(stderr, "crash: --log: %s\n", err->message);
+			error_free(err);
+			rc = 1;
+		}
+	} else if (dumpinfo) {
 		dumpinfo_print(stdout, s.dump, DUMPINFO_ALL);
 	} else {
 		if (!s.silent)

@@ -13,6 +13,7 @@
 struct dump;
 struct dump_note;
 struct error;
+struct vmem;
 
 #define REGSET_MAX 64
 
@@ -36,6 +37,10 @@ struct arch_ops {
 	/* QEMU's per-CPU state note ("QEMU", type 0), or NULL if none. */
 	struct error *(*decode_qemu_cpu)(const struct dump_note *note,
 					 bool big_endian, struct regset *out);
+	/* Kernel virtual memory (vmem.h): set up vm->priv, translate. */
+	struct error *(*vmem_init)(struct vmem *vm);
+	struct error *(*kvtop)(struct vmem *vm, uint64_t vaddr,
+			       uint64_t *paddr);
 };
 
 /* The architecture of the dumped machine: by ELF machine, utsname machine,

@@ -6,6 +6,7 @@
 #include "../util/endian.h"
 #include "../util/error.h"
 #include "arch.h"
+#include "x86_64.h"
 
 /* struct elf_prstatus on x86_64: pr_pid at 32, pr_reg at 112. */
 #define PRSTATUS_SIZE	336
@@ -103,4 +104,6 @@ const struct arch_ops x86_64_arch = {
 	.sp_reg = 19,
 	.decode_prstatus = x86_64_decode_prstatus,
 	.decode_qemu_cpu = x86_64_decode_qemu_cpu,
+	.vmem_init = x86_64_vmem_init,
+	.kvtop = x86_64_kvtop,
 };

@@ -4,6 +4,8 @@
 #include <time.h>
 
 #include "../arch/arch.h"
+#include "../arch/vmem.h"
+#include "../kernel/panic_log.h"
 #include "../dump/dump.h"
 #include "../dump/vmcoreinfo.h"
 #include "../util/error.h"
@@ -29,6 +31,36 @@ static unsigned int count_notes(const struct dump *d, const char *name,
 	while (dump_find_note(d, name, type, &pos))
 		n++;
 	return n;
+}
+
+/* The panic and the crashing CPU, from the kernel log (no vmlinux). */
+static void print_panic(FILE *out, struct dump *d)
+{
+	struct panic_log pl;
+	struct vmem *vm;
+	struct error *err = vmem_open(d, &vm);
+
+	if (!err) {
+		err = panic_log_find(vm, d->vmcoreinfo, &pl);
+		vmem_close(vm);
+	}
+	if (err) {
+		fprintf(out, "%16s: unknown (%s)\n", "PANIC", err->message);
+		error_free(err);
+		return;
+	}
+	if (!pl.message) {
+		fprintf(out, "%16s: none in the kernel log\n", "PANIC");
+		return;
+	}
+	fprintf(out, "%16s: \"%s\"\n", "PANIC", pl.message);
+	if (pl.cpu >= 0)
+		fprintf(out, "%16s: %d (PID %d, %s; from the kernel log)\n",
+			"CRASHING CPU", pl.cpu, pl.pid, pl.comm);
+	else
+		fprintf(out, "%16s: unknown (no \"CPU:\" line near the "
+			"panic in the kernel log)\n", "CRASHING CPU");
+	panic_log_free(&pl);
 }
 
 static void print_summary(FILE *out, struct dump *d)
@@ -62,6 +94,7 @@ static void print_summary(FILE *out, struct dump *d)
 	else
 		fprintf(out, "%16s: unknown (no VMCOREINFO CRASHTIME)\n",
 			"CRASH TIME");
+	print_panic(out, d);
 	if (vmcoreinfo_number(d->vmcoreinfo, "KERNELOFFSET", &v))
 		fprintf(out, "%16s: %" PRIx64 "\n", "KERNELOFFSET", v);
 	dump_count_pages(d, &pc);

@@ -240,6 +240,21 @@ def main():
                                ["split_end_pfn"]) for p in paths)
                 check(name + ": split ranges", got, want)
             panic = boot.get("panic")
+            if f.get("has_vmcoreinfo") is False:
+                report(ours.get("PANIC", "").startswith("unknown (")
+                       and "VMCOREINFO" in ours.get("PANIC", ""),
+                       name + ": no panic without VMCOREINFO, said why",
+                       ours.get("PANIC"))
+            elif panic:
+                check(name + ": PANIC from the log", ours.get("PANIC"),
+                      '"Kernel panic - not syncing: %s"' % panic["message"])
+                check(name + ": CRASHING CPU from the log",
+                      ours.get("CRASHING CPU", "").split(";")[0],
+                      "%d (PID %d, %s" % (panic["cpu"], panic["pid"],
+                                          panic["comm"]))
+            else:
+                check(name + ": no panic in a live dump", ours.get("PANIC"),
+                      "none in the kernel log")
             if panic:
                 cpus = ours["cpus"]
                 report(panic["cpu"] < len(cpus) and

@@ -1,0 +1,103 @@
+#include <stdlib.h>
+
+#include "../dump/dump.h"
+#include "../util/endian.h"
+#include "../util/error.h"
+#include "arch.h"
+#include "vmem.h"
+
+struct error *vmem_open(struct dump *d, struct vmem **ret)
+{
+	const struct arch_ops *arch = arch_for_dump(d);
+	struct vmem *vm;
+	struct error *err;
+
+	if (!arch)
+		return error_create(ERR_UNSUPPORTED, "%s: unknown architecture "
+				    "\"%s\"", d->paths[0], d->machine);
+	if (!arch->vmem_init)
+		return error_create(ERR_UNSUPPORTED, "%s: no virtual memory "
+				    "support for %s yet", d->paths[0],
+				    arch->name);
+	vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		return error_nomem();
+	vm->dump = d;
+	vm->arch = arch;
+	err = arch->vmem_init(vm);
+	if (err) {
+		vmem_close(vm);
+		return err;
+	}
+	*ret = vm;
+	return NULL;
+}
+
+void vmem_close(struct vmem *vm)
+{
+	if (!vm)
+		return;
+	free(vm->priv);
+	free(vm);
+}
+
+struct error *vmem_vtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr)
+{
+	return vm->arch->kvtop(vm, vaddr, paddr);
+}
+
+struct error *vmem_read(struct vmem *vm, uint64_t vaddr, void *buf,
+			size_t len)
+{
+	unsigned char *out = buf;
+	uint64_t ps = vm->dump->page_size;
+
+	while (len) {
+		size_t n = ps - (vaddr % ps);
+		uint64_t pa;
+		struct error *err;
+
+		if (n > len)
+			n = len;
+		err = vmem_vtop(vm, vaddr, &pa);
+		if (!err)
+			err = dump_read_phys(vm->dump, pa, out, n);
+		if (err)
+			return error_prefix(err, "reading virtual address "
+					    "0x%llx", (unsigned long long)vaddr);
+		out += n;
+		vaddr += n;
+		len -= n;
+	}
+	return NULL;
+}
+
+struct error *vmem_read_u64(struct vmem *vm, uint64_t vaddr, uint64_t *ret)
+{
+	unsigned char b[8];
+	struct error *err = vmem_read(vm, vaddr, b, sizeof(b));
+
+	if (!err)
+		*ret = get64(b, vm->dump->big_endian);
+	return err;
+}
+
+struct error *vmem_read_u32(struct vmem *vm, uint64_t vaddr, uint32_t *ret)
+{
+	unsigned char b[4];
+	struct error *err = vmem_read(vm, vaddr, b, sizeof(b));
+
+	if (!err)
+		*ret = get32(b, vm->dump->big_endian);
+	return err;
+}
+
+struct error *vmem_read_u16(struct vmem *vm, uint64_t vaddr, uint16_t *ret)
+{
+	unsigned char b[2];
+	struct error *err = vmem_read(vm, vaddr, b, sizeof(b));
+
+	if (!err)
+		*ret = get16(b, vm->dump->big_endian);
+	return err;
+}

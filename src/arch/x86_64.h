@@ -1,0 +1,13 @@
+/* The x86_64 pieces that make up its arch_ops (x86_64_notes.c). */
+#ifndef CRASH_X86_64_H
+#define CRASH_X86_64_H
+
+#include <stdint.h>
+
+struct error;
+struct vmem;
+
+struct error *x86_64_vmem_init(struct vmem *vm);
+struct error *x86_64_kvtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * x86_64 kernel virtual memory: the kernel image mapping by arithmetic
+ * (virtual - __START_KERNEL_map + phys_base), everything else by walking
+ * the 4- or 5-level page tables from init_top_pgt.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "../dump/dump.h"
+#include "../dump/vmcoreinfo.h"
+#include "../util/endian.h"
+#include "../util/error.h"
+#include "arch.h"
+#include "vmem.h"
+#include "x86_64.h"
+
+#define START_KERNEL_MAP	0xffffffff80000000ULL
+#define KERNEL_IMAGE_END	0xffffffffc0000000ULL	/* modules above */
+#define PTE_PRESENT		0x1ULL
+#define PTE_LARGE		0x80ULL		/* PS: 1G or 2M page */
+#define PTE_ADDR_MASK		0x000ffffffffff000ULL
+
+struct x86_64_vmem {
+	uint64_t phys_base;	/* where the kernel image was loaded */
+	uint64_t pgd;		/* physical address of init_top_pgt */
+	uint64_t sme_mask;	/* memory encryption bit in entries */
+	int levels;		/* 4, or 5 with la57 */
+};
+
+static struct error *need(const struct dump *d, const char *what)
+{
+	return error_create(ERR_NOT_FOUND, "%s: VMCOREINFO has no %s: "
+			    "kernel virtual addresses cannot be translated "
+			    "without the vmlinux", d->paths[0], what);
+}
+
+struct error *x86_64_vmem_init(struct vmem *vm)
+{
+	const struct vmcoreinfo *vi = vm->dump->vmcoreinfo;
+	struct x86_64_vmem *x = calloc(1, sizeof(*x));
+	uint64_t top;
+	int64_t v;
+
+	if (!x)
+		return error_nomem();
+	vm->priv = x;
+	if (!vi)
+		return error_create(ERR_NOT_FOUND, "%s: no VMCOREINFO: kernel "
+				    "virtual addresses cannot be translated "
+				    "without the vmlinux", vm->dump->paths[0]);
+	if (!vmcoreinfo_value(vi, "phys_base", &v))
+		return need(vm->dump, "NUMBER(phys_base)");
+	x->phys_base = (uint64_t)v;
+	if (!vmcoreinfo_symbol(vi, "init_top_pgt", &top))
+		return need(vm->dump, "SYMBOL(init_top_pgt)");
+	if (top < START_KERNEL_MAP || top >= KERNEL_IMAGE_END)
+		return error_create(ERR_FORMAT, "%s: VMCOREINFO "
+				    "SYMBOL(init_top_pgt)=%llx is outside the "
+				    "kernel image mapping", vm->dump->paths[0],
+				    (unsigned long long)top);
+	x->pgd = top - START_KERNEL_MAP + x->phys_base;
+	x->levels = vmcoreinfo_value(vi, "pgtable_l5_enabled", &v) && v ? 5
+									 : 4;
+	if (vmcoreinfo_value(vi, "sme_mask", &v))
+		x->sme_mask = (uint64_t)v;
+	return NULL;
+}
+
+static const char *const level_name[] = {
+	[5] = "PML5", [4] = "PML4", [3] = "PUD", [2] = "PMD", [1] = "PTE",
+};
+
+struct error *x86_64_kvtop(struct vmem *vm, uint64_t va,
+				  uint64_t *pa)
+{
+	struct x86_64_vmem *x = vm->priv;
+	uint64_t table = x->pgd;
+	int level;
+
+	if (va >= START_KERNEL_MAP && va < KERNEL_IMAGE_END) {
+		*pa = va - START_KERNEL_MAP + x->phys_base;
+		return NULL;
+	}
+	for (level = x->levels; level >= 1; level--) {
+		int shift = 12 + 9 * (level - 1);
+		uint64_t index = (va >> shift) & 511, entry;
+		unsigned char raw[8];
+		struct error *err;
+
+		err = dump_read_phys(vm->dump, table + index * 8, raw, 8);
+		if (err)
+			return error_prefix(err, "virtual address 0x%llx: "
+					    "reading its %s entry",
+					    (unsigned long long)va,
+					    level_name[level]);
+		entry = get64(raw, false) & ~x->sme_mask;
+		if (!(entry & PTE_PRESENT))
+			return error_create(ERR_HOLE, "virtual address 0x%llx "
+					    "is not mapped (%s entry %llx not "
+					    "present)", (unsigned long long)va,
+					    level_name[level],
+					    (unsigned long long)entry);
+		if (level == 1 || ((level == 2 || level == 3) &&
+				   (entry & PTE_LARGE))) {
+			uint64_t page_mask = (1ULL << shift) - 1;
+
+			*pa = ((entry & PTE_ADDR_MASK) & ~page_mask) |
+			      (va & page_mask);
+			return NULL;
+		}
+		table = entry & PTE_ADDR_MASK;
+	}
+	return error_create(ERR_HOLE, "virtual address 0x%llx is not mapped",
+			    (unsigned long long)va);
+}
