@@ -1,5 +1,6 @@
 /* crash: command line, then the session. */
 #include <elf.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,8 @@ static void usage(FILE *out)
 "  --dumpinfo      describe the dump without a vmlinux and exit\n"
 "  --log           print the dump's kernel log (no vmlinux needed) and exit\n"
 "  --zero_excluded read pages excluded from the dump as zeros\n"
+"  --kaslr=OFFSET  the kernel's relocation (hex); default: from VMCOREINFO\n"
+"  --force         open a vmlinux that does not match the dump\n"
 "  -i FILE         run the commands in FILE, then go on reading input\n"
 "  -s              silent: no banner\n"
 "  -h, --help      this help\n"
@@ -80,8 +83,13 @@ static void banner(struct session *s)
 			s->dump->paths[i]);
 	fprintf(s->out, "%12s: %s\n", "FORMAT", s->dump->description);
 	fprintf(s->out, "%12s: %s\n", "RELEASE", release ? release : "unknown");
+	if (s->namelist)
+		fprintf(s->out, "%12s: %llx (%s)\n", "KASLR",
+			(unsigned long long)s->kaslr_offset, s->kaslr_from);
 	if (s->dump->incomplete)
 		fprintf(s->out, "%12s: %s\n", "WARNING", s->dump->incomplete);
+	if (!s->vmem)
+		fprintf(s->out, "%12s: %s\n", "NO MEMORY", s->vmem_why);
 	fputc('\n', s->out);
 }
 
@@ -134,12 +142,15 @@ int main(int argc, char **argv)
 		{ "dumpinfo", no_argument, NULL, 'D' },
 		{ "log", no_argument, NULL, 'L' },
 		{ "zero_excluded", no_argument, NULL, 'z' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "kaslr", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct session s = { .out = stdout };
-	struct dump_options opts = { 0 };
+	struct session_options opts = { 0 };
+	const char *namelist = NULL;
 	const char **dumps;
 	const char *script = NULL;
 	bool dumpinfo = false, log = false;
@@ -150,7 +161,18 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'D': dumpinfo = true; break;
 		case 'L': dumpinfo = log = true; break;
-		case 'z': opts.zero_excluded = true; break;
+		case 'z': opts.dump.zero_excluded = true; break;
+		case 'f': opts.force = true; break;
+		case 'k':
+			if (!strcmp(optarg, "auto"))
+				break;	/* the default: VMCOREINFO KERNELOFFSET */
+			if (sscanf(optarg, "%" SCNx64, &opts.kaslr) != 1) {
+				fprintf(stderr, "crash: --kaslr=%s: want a hex "
+					"offset or auto\n", optarg);
+				return 2;
+			}
+			opts.kaslr_given = true;
+			break;
 		case 's': s.silent = true; break;
 		case 'i': script = optarg; break;
 		case 'v': printf("crash %s\n", CRASH_VERSION); return 0;
@@ -174,8 +196,8 @@ int main(int argc, char **argv)
 		}
 		if (k == KIND_DUMP) {
 			dumps[ndumps++] = argv[i];
-		} else if (!s.namelist && !dumpinfo) {
-			s.namelist = argv[i];
+		} else if (!namelist && !dumpinfo) {
+			namelist = argv[i];
 		} else {
 			fprintf(stderr, "crash: %s: %s\n", argv[i], dumpinfo ?
 				"--dumpinfo takes dump files only" :
@@ -191,11 +213,12 @@ int main(int argc, char **argv)
 		free(dumps);
 		return 2;
 	}
-	err = dump_open(dumps, ndumps, &opts, &s.dump);
+	err = session_open(&s, namelist, dumps, ndumps, &opts);
 	free(dumps);
 	if (err) {
 		fprintf(stderr, "crash: %s\n", err->message);
 		error_free(err);
+		session_close(&s);
 		return 1;
 	}
 	if (log) {
@@ -214,6 +237,6 @@ int main(int argc, char **argv)
 			run_file(&s, script);
 		repl(&s);
 	}
-	dump_close(s.dump);
+	session_close(&s);
 	return rc;
 }

@@ -3,6 +3,9 @@
 
 #include "cmd/commands.h"
 #include "session.h"
+#include "symbols/symtab.h"
+#include "util/error.h"
+#include "util/expr.h"
 
 #define MAX_ARGS 64
 
@@ -35,4 +38,28 @@ bool session_run_command(struct session *s, const char *line)
 	fflush(s->out);
 	free(copy);
 	return rc >= 0;
+}
+
+static struct error *resolve_symbol(const char *name, uint64_t *value,
+				    void *arg)
+{
+	struct session *s = arg;
+	const struct symbol *sym;
+
+	if (!s->symtab)
+		return error_create(ERR_NOT_FOUND, "symbol not found: %s (no "
+				    "symbols: no vmlinux or a stripped one)",
+				    name);
+	sym = symtab_lookup_name(s->symtab, name);
+	if (!sym)
+		return error_create(ERR_NOT_FOUND, "symbol not found: %s",
+				    name);
+	*value = sym->addr;
+	return NULL;
+}
+
+struct error *session_address(struct session *s, const char *text,
+			      uint64_t *addr)
+{
+	return expr_eval(text, true, resolve_symbol, s, addr);
 }

@@ -14,6 +14,7 @@ struct dump;
 struct dump_note;
 struct error;
 struct vmem;
+struct vtop_trace;
 
 #define REGSET_MAX 64
 
@@ -37,10 +38,14 @@ struct arch_ops {
 	/* QEMU's per-CPU state note ("QEMU", type 0), or NULL if none. */
 	struct error *(*decode_qemu_cpu)(const struct dump_note *note,
 					 bool big_endian, struct regset *out);
+	/* The kernel image relocates (KASLR) by multiples of kaslr_align
+	 * below kaslr_max. */
+	uint64_t kaslr_align, kaslr_max;
 	/* Kernel virtual memory (vmem.h): set up vm->priv, translate. */
 	struct error *(*vmem_init)(struct vmem *vm);
+	/* trace may be NULL; if not, record the walk (vmem.h). */
 	struct error *(*kvtop)(struct vmem *vm, uint64_t vaddr,
-			       uint64_t *paddr);
+			       uint64_t *paddr, struct vtop_trace *trace);
 };
 
 /* The architecture of the dumped machine: by ELF machine, utsname machine,

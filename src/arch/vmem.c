@@ -43,7 +43,17 @@ void vmem_close(struct vmem *vm)
 
 struct error *vmem_vtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr)
 {
-	return vm->arch->kvtop(vm, vaddr, paddr);
+	return vm->arch->kvtop(vm, vaddr, paddr, NULL);
+}
+
+struct error *vmem_vtop_trace(struct vmem *vm, uint64_t vaddr,
+			      uint64_t *paddr, struct vtop_trace *trace)
+{
+	trace->n = 0;
+	trace->table = 0;
+	trace->page_size = vm->dump->page_size;
+	trace->by_offset = false;
+	return vm->arch->kvtop(vm, vaddr, paddr, trace);
 }
 
 struct error *vmem_read(struct vmem *vm, uint64_t vaddr, void *buf,

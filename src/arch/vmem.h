@@ -8,6 +8,7 @@
 #ifndef CRASH_VMEM_H
 #define CRASH_VMEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,7 +26,23 @@ struct vmem {
 struct error *vmem_open(struct dump *d, struct vmem **ret);
 void vmem_close(struct vmem *vm);
 
+/* The steps of one translation, for vtop: each page table entry read. */
+struct vtop_trace {
+	int n;
+	struct {
+		const char *level;	/* "PML4", "PUD", "PMD", "PTE" */
+		uint64_t entry_paddr;	/* where the entry is */
+		uint64_t entry;		/* its value */
+	} step[6];
+	uint64_t table;		/* the top table's virtual address, or 0 */
+	uint64_t page_size;	/* of the mapping found (4K, 2M, 1G) */
+	bool by_offset;		/* translated without tables (image map) */
+};
+
 struct error *vmem_vtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr);
+/* The same, recording the page table walk (trace->n = 0 if none). */
+struct error *vmem_vtop_trace(struct vmem *vm, uint64_t vaddr,
+			      uint64_t *paddr, struct vtop_trace *trace);
 /* Read len bytes at a kernel virtual address, page by page. */
 struct error *vmem_read(struct vmem *vm, uint64_t vaddr, void *buf,
 			size_t len);

@@ -6,8 +6,10 @@
 
 struct error;
 struct vmem;
+struct vtop_trace;
 
 struct error *x86_64_vmem_init(struct vmem *vm);
-struct error *x86_64_kvtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr);
+struct error *x86_64_kvtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr,
+			   struct vtop_trace *trace);
 
 #endif

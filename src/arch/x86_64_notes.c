@@ -104,6 +104,9 @@ const struct arch_ops x86_64_arch = {
 	.sp_reg = 19,
 	.decode_prstatus = x86_64_decode_prstatus,
 	.decode_qemu_cpu = x86_64_decode_qemu_cpu,
+	/* CONFIG_PHYSICAL_ALIGN steps within the 1 GiB image area */
+	.kaslr_align = 0x200000,
+	.kaslr_max = 0x40000000,
 	.vmem_init = x86_64_vmem_init,
 	.kvtop = x86_64_kvtop,
 };

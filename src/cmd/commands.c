@@ -2,11 +2,22 @@
 
 #include "commands.h"
 
+/* Sorted by name: help lists them in this order. */
 static const struct command commands[] = {
+	{ "ascii", cmd_ascii, "translate a hexadecimal value to ASCII",
+	  ascii_help },
+	{ "btop", cmd_btop, "bytes to page", btop_help },
+	{ "eval", cmd_eval, "evaluate an expression", eval_help },
 	{ "exit", cmd_quit, "leave the session", quit_help },
 	{ "help", cmd_help, "list commands, show a command's help, or "
 	  "describe the dump (-D, -n)", help_help },
+	{ "log", cmd_log, "dump the kernel log", log_help },
+	{ "ptob", cmd_ptob, "page to bytes", ptob_help },
 	{ "q", cmd_quit, "leave the session", quit_help },
+	{ "rd", cmd_rd, "read memory", rd_help },
+	{ "sym", cmd_sym, "translate a symbol to its address, or back",
+	  sym_help },
+	{ "vtop", cmd_vtop, "virtual to physical", vtop_help },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

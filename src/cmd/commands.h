@@ -2,7 +2,17 @@
 #ifndef CRASH_CMD_COMMANDS_H
 #define CRASH_CMD_COMMANDS_H
 
+#include <stdbool.h>
+#include <stdio.h>
+
+struct error;
 struct session;
+struct vmcoreinfo;
+struct vmem;
+
+/* The kernel log, for log and crash --log (log.c). */
+struct error *log_print(FILE *out, struct vmem *vm,
+			const struct vmcoreinfo *vi, bool no_time);
 
 struct command {
 	const char *name;
@@ -14,10 +24,19 @@ struct command {
 const struct command *command_find(const char *name);
 const struct command *command_table(unsigned int *n);
 
+int cmd_ascii(struct session *s, int argc, char **argv);
+int cmd_btop(struct session *s, int argc, char **argv);
+int cmd_eval(struct session *s, int argc, char **argv);
 int cmd_help(struct session *s, int argc, char **argv);
+int cmd_log(struct session *s, int argc, char **argv);
+int cmd_ptob(struct session *s, int argc, char **argv);
 int cmd_quit(struct session *s, int argc, char **argv);
+int cmd_rd(struct session *s, int argc, char **argv);
+int cmd_sym(struct session *s, int argc, char **argv);
+int cmd_vtop(struct session *s, int argc, char **argv);
 
-extern const char *const help_help[];
-extern const char *const quit_help[];
+extern const char *const ascii_help[], *const btop_help[], *const eval_help[],
+	*const help_help[], *const log_help[], *const ptob_help[], *const quit_help[],
+	*const rd_help[], *const sym_help[], *const vtop_help[];
 
 #endif

@@ -1,0 +1,166 @@
+#include <inttypes.h>
+#include <string.h>
+
+#include "../arch/vmem.h"
+#include "../session.h"
+#include "../util/error.h"
+#include "commands.h"
+
+const char *const vtop_help[] = {
+	"NAME",
+	"  vtop - virtual to physical",
+	"",
+	"SYNOPSIS",
+	"  vtop [-k] address ...",
+	"",
+	"DESCRIPTION",
+	"  This command translates a kernel virtual address to its physical",
+	"  address, and shows the page table walk: the page directory used, each",
+	"  entry read on the way with its physical address, the page, and the",
+	"  flags of the last entry.  The address may be given as a symbol.",
+	"",
+	"    -k  the address is a kernel virtual address (the default).",
+	"",
+	"  User addresses (-u, -c) need task contexts, which this crash does",
+	"  not have yet.",
+	"",
+	"EXAMPLES",
+	"    crash> vtop ffffffff87e079c0",
+	"    VIRTUAL           PHYSICAL        ",
+	"    ffffffff87e079c0  1b6079c0        ",
+	"",
+	"    PGD DIRECTORY: ffffffff87e10000",
+	"    PAGE DIRECTORY: 1b615067",
+	"       PUD: 1b615ff0 => 1b616063",
+	"       PMD: 1b6161f8 => 800000001b6001e3",
+	"      PAGE: 1b600000  (2MB)",
+	NULL,
+};
+
+/* x86_64 page table entry bits, named as the classic crash names them. */
+static void print_flags(FILE *out, uint64_t e, bool large)
+{
+	static const struct {
+		int bit;
+		const char *name;
+	} bits[] = {
+		{ 0, "PRESENT" }, { 1, "RW" }, { 2, "USER" }, { 3, "PWT" },
+		{ 4, "PCD" }, { 5, "ACCESSED" }, { 6, "DIRTY" }, { 7, "PSE" },
+		{ 8, "GLOBAL" }, { 63, "NX" },
+	};
+	const char *sep = "";
+	size_t i;
+
+	fputc('(', out);
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		if (!(e & (1ULL << bits[i].bit)))
+			continue;
+		fprintf(out, "%s%s", sep, bits[i].bit == 7 && !large ? "PAT"
+								    : bits[i].name);
+		sep = "|";
+	}
+	fputs(")\n", out);
+}
+
+static void print_centred(FILE *out, const char *text, int width,
+			  bool lean_right)
+{
+	int pad = width - (int)strlen(text), left;
+
+	if (pad < 0)
+		pad = 0;
+	left = lean_right ? (pad + 1) / 2 : pad / 2;
+	fprintf(out, "%*s%s%*s", left, "", text, pad - left, "");
+}
+
+static int vtop_one(struct session *s, const char *arg)
+{
+	struct vtop_trace t;
+	uint64_t va, pa = 0;
+	struct error *err = session_address(s, arg, &va), *werr;
+	int i;
+
+	if (err) {
+		fprintf(stderr, "vtop: %s\n", err->message);
+		error_free(err);
+		return 1;
+	}
+	werr = vmem_vtop_trace(s->vmem, va, &pa, &t);
+	fprintf(s->out, "%-16s  %-16s\n", "VIRTUAL", "PHYSICAL");
+	if (werr)
+		fprintf(s->out, "%-16" PRIx64 "  %-16s\n\n", va,
+			"(not mapped)");
+	else
+		fprintf(s->out, "%-16" PRIx64 "  %-16" PRIx64 "\n\n", va, pa);
+	if (t.table)
+		fprintf(s->out, "PGD DIRECTORY: %" PRIx64 "\n", t.table);
+	for (i = 0; i < t.n; i++) {
+		if (!i)
+			fprintf(s->out, "PAGE DIRECTORY: %" PRIx64 "\n",
+				t.step[i].entry);
+		else
+			fprintf(s->out, "%6s: %" PRIx64 " => %" PRIx64 "\n",
+				t.step[i].level, t.step[i].entry_paddr,
+				t.step[i].entry);
+	}
+	if (werr) {
+		fprintf(s->out, "\n%s\n", werr->message);
+		error_free(werr);
+		return 1;
+	}
+	if (t.n) {
+		uint64_t last = t.step[t.n - 1].entry;
+		bool large = t.page_size > 4096;
+
+		fprintf(s->out, "%6s: %" PRIx64 "%s\n\n", "PAGE",
+			pa & ~(t.page_size - 1), t.page_size == (1ULL << 30) ?
+			"  (1GB)" : large ? "  (2MB)" : "");
+		char pte[32], phys[32];
+		int w1, w2;
+
+		/* Columns as wide as the values (PHYSICAL at least 8), the
+		 * headers centred, the address centred leaning right: the
+		 * classic crash's layout. */
+		w1 = snprintf(pte, sizeof(pte), "%" PRIx64, last);
+		w2 = snprintf(phys, sizeof(phys), "%" PRIx64,
+			      pa & ~(t.page_size - 1));
+		print_centred(s->out, "PTE", w1, false);
+		fputs("  ", s->out);
+		print_centred(s->out, "PHYSICAL", w2 < 8 ? 8 : w2, false);
+		fprintf(s->out, "  FLAGS\n%s  ", pte);
+		print_centred(s->out, phys, w2 < 8 ? 8 : w2, true);
+		fputs("  ", s->out);
+		print_flags(s->out, last, large);
+	}
+	return 0;
+}
+
+int cmd_vtop(struct session *s, int argc, char **argv)
+{
+	int i, rc = 0, first = 1;
+
+	if (!s->vmem) {
+		fprintf(stderr, "vtop: no kernel virtual memory: %s\n",
+			s->vmem_why);
+		return 1;
+	}
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-k"))
+			continue;
+		if (!strcmp(argv[i], "-u") || !strcmp(argv[i], "-c")) {
+			fprintf(stderr, "vtop: %s: user addresses need task "
+				"contexts, which this crash does not have "
+				"yet\n", argv[i]);
+			return 1;
+		}
+		if (!first)
+			fputc('\n', s->out);
+		first = 0;
+		rc |= vtop_one(s, argv[i]);
+	}
+	if (first) {
+		fprintf(stderr, "usage: vtop [-k] address ...\n");
+		return 1;
+	}
+	return rc;
+}

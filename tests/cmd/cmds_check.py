@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""cmds_check.py DUMPDIR...: the session commands (sym, rd, vtop, eval,
+btop, ptob, ascii) against the classic crash 8.0.6 on the same vmlinux and
+dump, command by command (the oracle's answers are cached next to the
+dumps).  Symbols are chosen from System.map, addresses computed from it and
+the KASLR offset the fixture kit recorded, so neither side's answer feeds
+the other's question.
+
+Known, deliberate differences are compared the way the note beside them
+says.  Prints "ok NAME" / "FAIL NAME: why" / "skip NAME: why" lines.
+"""
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dumpinfo_check import CRASH, ROOT, ORACLE, report  # noqa: E402
+
+SEP = "eval 0x5eed%04x"     # both tools print this; it splits the outputs
+
+
+def system_map(path):
+    syms = []
+    for line in open(path):
+        f = line.split()
+        if len(f) == 3:
+            syms.append((int(f[0], 16), f[1], f[2]))
+    return syms
+
+
+def pick_symbols(syms, kaslr):
+    """A deterministic sample of each kind: unique names at addresses no
+    other symbol shares (which of several aliases to name is a matter of
+    taste, not of right and wrong)."""
+    count, at = {}, {}
+    for a, _, n in syms:
+        count[n] = count.get(n, 0) + 1
+        at[a] = at.get(a, 0) + 1
+    out = []
+    for kind in "TtDdBbRr":
+        cands = [s for s in syms if s[1] == kind and count[s[2]] == 1
+                 and at[s[0]] == 1
+                 and not s[2].startswith(("__", "."))
+                 and s[0] >= 0xffffffff80000000]
+        step = max(1, len(cands) // 8)
+        out += cands[::step][:8]
+    return [(a + kaslr, k, n) for a, k, n in out]
+
+
+def commands(syms, kaslr):
+    cmds = []   # (name, command, how to compare)
+    for addr, kind, name in pick_symbols(syms, kaslr):
+        cmds.append(("sym %s" % name, "sym %s" % name, "exact"))
+        if kind in "Tt":
+            cmds.append(("sym %s+1" % name, "sym %x" % (addr + 1), "exact"))
+    for c in ("rd jiffies", "rd -32 linux_banner 8", "rd -8 linux_banner 20",
+              "rd -64 init_task 8", "rd -16 jiffies 3", "rd -d jiffies 2",
+              "rd -D jiffies 2", "rd -x init_uts_ns 4", "rd -N -32 jiffies 2",
+              "rd -a linux_banner 30", "rd -p 1000 2", "rd init_uts_ns 12",
+              "btop 123456", "ptob 123", "eval 1+2", "eval 0x1000 * 3",
+              "eval -b 0xff", "eval 1 << 40", "ascii 41424344",
+              "sym -q prb_read"):
+        cmds.append((c, c, "exact"))
+    for name in ("jiffies", "init_task", "linux_banner", "schedule"):
+        # the classic crash also shows the struct page of the frame, which
+        # needs the type layer: compare everything before it
+        cmds.append(("vtop " + name, "vtop %x" % next(
+            a for a, k, n in pick_symbols([(a, k, n) for a, k, n in syms
+                                           if n == name], kaslr)),
+            "until-page"))
+    return cmds
+
+
+def run(tool, vmlinux, dump, cmds, env=None):
+    script = "".join("%s\n%s\n" % (SEP % i, c) for i, (_, c, _) in
+                     enumerate(cmds)) + SEP % len(cmds) + "\n"
+    path = "/tmp/crash-cmds-%d.txt" % os.getpid()
+    with open(path, "w") as f:
+        f.write(script)
+    p = subprocess.run(tool + ["-s", "-i", path, vmlinux, dump],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, errors="replace",
+                       stdin=subprocess.DEVNULL, env=env, timeout=900)
+    os.unlink(path)
+    return split(p.stdout, len(cmds))
+
+
+def split(text, n):
+    """Outputs between the separator evals, by command index."""
+    out, cur, idx = {}, [], None
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        l = lines[i]
+        if l.startswith("hexadecimal: 5eed") and i + 3 < len(lines):
+            if idx is not None:
+                out[idx] = cur
+            idx = int(l.split()[1][4:], 16)
+            cur = []
+            i += 4
+            continue
+        if idx is not None:
+            cur.append(l)
+        i += 1
+    return out
+
+
+def main():
+    have_oracle = os.path.exists(os.path.join(ROOT, "oracles", "trixie",
+                                              ".done"))
+    if not have_oracle:
+        print("skip commands: no oracle chroot (tests/vmcores/oracles.sh)")
+        return
+    for d in sys.argv[1:]:
+        facts = json.load(open(os.path.join(d, "facts.json")))
+        vmlinux = os.path.normpath(os.path.join(d, facts["vmlinux"]))
+        smap = os.path.normpath(os.path.join(d, facts["system_map"]))
+        syms = system_map(smap)
+        kver = facts["kernel_release"]
+        for fname in ("kdump-d31-lzo.kdump", "qemu-kaslr-vmci.elf"):
+            dump = os.path.join(d, fname)
+            kaslr = int(facts["dumps"][fname]["kaslr_offset"], 16)
+            cmds = commands(syms, kaslr)
+            key = hashlib.sha256(repr(cmds).encode()).hexdigest()[:12]
+            cache = os.path.join(d, "oracle-cache",
+                                 "%s.cmds-%s.json" % (fname, key))
+            if os.path.exists(cache):
+                want = {int(k): v for k, v in json.load(open(cache)).items()}
+            else:
+                env = dict(os.environ, CACHE=os.path.join(ROOT, "oracles"))
+                want = run([ORACLE], vmlinux, dump, cmds, env)
+                os.makedirs(os.path.dirname(cache), exist_ok=True)
+                with open(cache + ".tmp", "w") as f:
+                    json.dump(want, f)
+                os.rename(cache + ".tmp", cache)
+            got = run([CRASH], vmlinux, dump, cmds)
+            for i, (name, _, how) in enumerate(cmds):
+                label = "cmd %s %s: %s" % (kver, fname, name)
+                g, w = got.get(i), want.get(i)
+                if w is None:
+                    print("skip %s: the classic crash gave no answer" % label)
+                    continue
+                if g is None:
+                    report(False, label, "no output from us")
+                    continue
+                if how == "until-page":
+                    # up to the flags of the last entry (the struct page
+                    # table after it loses its header after the first vtop)
+                    cut = next((k + 2 for k, l in enumerate(w)
+                                if l.split() == ["PTE", "PHYSICAL", "FLAGS"]),
+                               len(w))
+                    w = w[:cut]
+                    while w and not w[-1].strip():
+                        w = w[:-1]
+                    while g and not g[-1].strip():
+                        g = g[:-1]
+                # where the classic crash gives an error, we must give a
+                # one-line error of our own (the wording is ours)
+                if len(w) == 1 and "error" in w[0] and w[0].startswith(
+                        name.split()[0] + ":"):
+                    report(len(g) == 1 and g[0].startswith(
+                        name.split()[0] + ":"), label + " (an error)",
+                        "got %r, want an error like %r" % (g[:4], w[0]))
+                    continue
+                # the classic crash shows a name.part.N clone as "name"
+                g = [re.sub(r"\.part\.\d+", "", l.rstrip()) for l in g]
+                w = [l.rstrip() for l in w]
+                report(g == w, label, "got %r, want %r" % (g[:4], w[:4]))
+
+
+if __name__ == "__main__":
+    main()
