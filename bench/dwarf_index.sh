@@ -18,11 +18,14 @@ set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
 RUNS=${RUNS:-7}
-TOOL=$TOP/$BUILD/tests/tools/dwarf-index
+case $BUILD in
+/*) TOOL=$BUILD/tests/tools/dwarf-index ;;
+*) TOOL=$TOP/$BUILD/tests/tools/dwarf-index ;;
+esac
 FIXTURES=${CRASH_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/crash-fixtures}
 
 if [ ! -x "$TOOL" ]; then
-	make -C "$TOP" -s "$BUILD/tests/tools/dwarf-index" >&2
+	make -C "$TOP" -s BUILD="$BUILD" "$TOOL" >&2
 fi
 if [ $# -eq 0 ]; then
 	set -- $(ls "$FIXTURES"/*/x86_64-*/vmlinux-* 2>/dev/null)
@@ -39,15 +42,19 @@ stats() {
 }
 
 # run_n OUTVAR-PREFIX SETUP-CMD -- CMD...: RUNS runs of CMD (after SETUP-CMD
-# each time); collects wall seconds, peak RSS (MB) and CMD's stdout.
+# each time); collects wall seconds (with the start of /usr/bin/time, a
+# millisecond or so), peak RSS (MB) and CMD's stdout.
 run_n() {
 	local prefix=$1 setup=$2 i
 	shift 3
 	eval "${prefix}_wall=() ${prefix}_rss=() ${prefix}_out=()"
 	for i in $(seq "$RUNS"); do
 		eval "$setup"
-		/usr/bin/time -f "%e %M" -o "$TMP/time" "$@" > "$TMP/out"
-		read -r w m < "$TMP/time"
+		t0=$EPOCHREALTIME
+		/usr/bin/time -f "%M" -o "$TMP/time" "$@" > "$TMP/out"
+		t1=$EPOCHREALTIME
+		read -r m < "$TMP/time"
+		w=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
 		eval "${prefix}_wall+=(\"$w\")"
 		eval "${prefix}_rss+=(\"$((m / 1024))\")"
 		eval "${prefix}_out+=(\"\$(cat \"$TMP/out\")\")"
@@ -90,11 +97,13 @@ drgn_bench() {
 	prog.type("struct task_struct")
 	print("load %.4f" % (time.monotonic() - t0))
 	EOF
-	if ! "$oracle" "$TMP/drgn/load.py" "$vm" "$dump" > /dev/null 2>&1; then
+	if ! CACHE=$FIXTURES/oracles "$oracle" "$TMP/drgn/load.py" "$vm" \
+		"$dump" > /dev/null 2>&1; then
 		echo "  drgn          (skipped: the oracle chroot does not run)"
 		return
 	fi
-	run_n d : -- "$oracle" "$TMP/drgn/load.py" "$vm" "$dump"
+	run_n d : -- env CACHE="$FIXTURES/oracles" "$oracle" \
+		"$TMP/drgn/load.py" "$vm" "$dump"
 	printf '  %-13s process %s s   load_debug_info %s ms   RSS %s MB\n' \
 		drgn "$(stats "${d_wall[@]}")" \
 		"$(stats $(ms $(field load "${d_out[@]}")))" \

@@ -10,6 +10,7 @@
 
 #include "dump/dump.h"
 
+struct debuginfo;
 struct symtab;
 struct vmem;
 struct vmlinux;
@@ -27,6 +28,7 @@ struct session {
 	char *namelist;		/* the vmlinux path, or NULL */
 	struct vmlinux *vmlinux;
 	struct symtab *symtab;	/* NULL: no symbols (stripped vmlinux) */
+	struct debuginfo *debuginfo;	/* NULL: no vmlinux */
 	struct vmem *vmem;	/* NULL: no kernel virtual memory */
 	char *vmem_why;		/* why not, if vmem is NULL */
 	uint64_t kaslr_offset;

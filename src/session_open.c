@@ -9,6 +9,7 @@
 #include "arch/vmem.h"
 #include "dump/vmcoreinfo.h"
 #include "session.h"
+#include "symbols/debuginfo.h"
 #include "symbols/symtab.h"
 #include "symbols/vmlinux.h"
 #include "util/error.h"
@@ -202,6 +203,9 @@ struct error *session_open(struct session *s, const char *namelist,
 		err = check_arch(s);
 	if (err)
 		return err;
+	err = debuginfo_open(s->vmlinux, &s->debuginfo);
+	if (err)
+		return err;
 	err = symtab_load(s->vmlinux, &s->symtab);
 	if (err) {
 		fprintf(stderr, "crash: WARNING: %s: no symbols\n",
@@ -227,6 +231,7 @@ struct error *session_open(struct session *s, const char *namelist,
 void session_close(struct session *s)
 {
 	vmem_close(s->vmem);
+	debuginfo_close(s->debuginfo);
 	symtab_free(s->symtab);
 	vmlinux_close(s->vmlinux);
 	dump_close(s->dump);

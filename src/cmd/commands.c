@@ -15,9 +15,12 @@ static const struct command commands[] = {
 	{ "ptob", cmd_ptob, "page to bytes", ptob_help },
 	{ "q", cmd_quit, "leave the session", quit_help },
 	{ "rd", cmd_rd, "read memory", rd_help },
+	{ "struct", cmd_struct, "structure contents", struct_help },
 	{ "sym", cmd_sym, "translate a symbol to its address, or back",
 	  sym_help },
+	{ "union", cmd_union, "union contents", union_help },
 	{ "vtop", cmd_vtop, "virtual to physical", vtop_help },
+	{ "whatis", cmd_whatis, "data or type information", whatis_help },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -10,6 +10,12 @@ struct session;
 struct vmcoreinfo;
 struct vmem;
 
+struct strbuf;
+
+/* Print a type layer answer and its error, if any (struct.c). */
+void print_answer(struct session *s, const char *cmd, struct strbuf *sb,
+		  struct error *err);
+
 /* The kernel log, for log and crash --log (log.c). */
 struct error *log_print(FILE *out, struct vmem *vm,
 			const struct vmcoreinfo *vi, bool no_time);
@@ -32,11 +38,15 @@ int cmd_log(struct session *s, int argc, char **argv);
 int cmd_ptob(struct session *s, int argc, char **argv);
 int cmd_quit(struct session *s, int argc, char **argv);
 int cmd_rd(struct session *s, int argc, char **argv);
+int cmd_struct(struct session *s, int argc, char **argv);
 int cmd_sym(struct session *s, int argc, char **argv);
+int cmd_union(struct session *s, int argc, char **argv);
 int cmd_vtop(struct session *s, int argc, char **argv);
+int cmd_whatis(struct session *s, int argc, char **argv);
 
 extern const char *const ascii_help[], *const btop_help[], *const eval_help[],
 	*const help_help[], *const log_help[], *const ptob_help[], *const quit_help[],
-	*const rd_help[], *const sym_help[], *const vtop_help[];
+	*const rd_help[], *const struct_help[], *const sym_help[],
+	*const union_help[], *const vtop_help[], *const whatis_help[];
 
 #endif
