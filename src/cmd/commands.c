@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{ "struct", cmd_struct, "structure contents", struct_help },
 	{ "sym", cmd_sym, "translate a symbol to its address, or back",
 	  sym_help },
+	{ "sys", cmd_sys, "system data", sys_help },
 	{ "union", cmd_union, "union contents", union_help },
 	{ "vtop", cmd_vtop, "virtual to physical", vtop_help },
 	{ "whatis", cmd_whatis, "data or type information", whatis_help },

@@ -40,13 +40,14 @@ int cmd_quit(struct session *s, int argc, char **argv);
 int cmd_rd(struct session *s, int argc, char **argv);
 int cmd_struct(struct session *s, int argc, char **argv);
 int cmd_sym(struct session *s, int argc, char **argv);
+int cmd_sys(struct session *s, int argc, char **argv);
 int cmd_union(struct session *s, int argc, char **argv);
 int cmd_vtop(struct session *s, int argc, char **argv);
 int cmd_whatis(struct session *s, int argc, char **argv);
 
 extern const char *const ascii_help[], *const btop_help[], *const eval_help[],
 	*const help_help[], *const log_help[], *const ptob_help[], *const quit_help[],
-	*const rd_help[], *const struct_help[], *const sym_help[],
+	*const rd_help[], *const struct_help[], *const sym_help[], *const sys_help[],
 	*const union_help[], *const vtop_help[], *const whatis_help[];
 
 #endif

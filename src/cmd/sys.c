@@ -1,0 +1,150 @@
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#include "../arch/vmem.h"
+#include "../dump/dump.h"
+#include "../kernel/kernel.h"
+#include "../kernel/panic_log.h"
+#include "../kernel/sysinfo.h"
+#include "../session.h"
+#include "../util/error.h"
+#include "commands.h"
+
+const char *const sys_help[] = {
+	"NAME",
+	"  sys - system data",
+	"",
+	"SYNOPSIS",
+	"  sys",
+	"",
+	"DESCRIPTION",
+	"  This command displays system-specific data: the vmlinux and dump",
+	"  files, the CPUs online, the time of the crash, the uptime, the load",
+	"  average, the number of tasks (threads, and one idle task per CPU),",
+	"  the utsname fields, the memory the nodes have, and the panic",
+	"  message from the kernel log.  A value that cannot be read says why.",
+	"",
+	"EXAMPLES",
+	"    crash> sys",
+	"          KERNEL: vmlinux-6.1.0-56-amd64",
+	"        DUMPFILE: kdump-d31-lzo.kdump  [PARTIAL DUMP]",
+	"            CPUS: 2",
+	"            DATE: Mon Nov 23 00:45:12 UTC 2026",
+	"          UPTIME: 00:00:10",
+	"    LOAD AVERAGE: 0.23, 0.05, 0.02",
+	"           TASKS: 58",
+	"        NODENAME: (none)",
+	"         RELEASE: 6.1.0-56-amd64",
+	"         VERSION: #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)",
+	"         MACHINE: x86_64  (2596 Mhz)",
+	"          MEMORY: 511.5 MB",
+	"           PANIC: \"Kernel panic - not syncing: sysrq triggered crash\"",
+	NULL,
+};
+
+static void field(FILE *out, const char *label, struct error *err,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void field(FILE *out, const char *label, struct error *err,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(out, "%12s: ", label);
+	if (err) {
+		fprintf(out, "(unknown: %s)\n", err->message);
+		return;
+	}
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fputc('\n', out);
+}
+
+/* Load averages are fixed point with 11 bits of fraction; /proc/loadavg
+ * rounds by adding FIXED_1/200 first, and so does the classic crash. */
+static void load(char *buf, size_t size, const unsigned long *l)
+{
+	unsigned long v[3];
+	int i;
+
+	for (i = 0; i < 3; i++)
+		v[i] = l[i] + (1UL << 11) / 200;
+	snprintf(buf, size, "%lu.%02lu, %lu.%02lu, %lu.%02lu",
+		 v[0] >> 11, ((v[0] & 2047) * 100) >> 11,
+		 v[1] >> 11, ((v[1] & 2047) * 100) >> 11,
+		 v[2] >> 11, ((v[2] & 2047) * 100) >> 11);
+}
+
+static void memory(char *buf, size_t size, uint64_t bytes)
+{
+	const uint64_t mb = 1ULL << 20, gb = 1ULL << 30;
+
+	if (bytes >= gb && !(bytes % gb))
+		snprintf(buf, size, "%" PRIu64 " GB", bytes / gb);
+	else if (bytes >= gb)
+		snprintf(buf, size, "%.1f GB", (double)bytes / gb);
+	else if (!(bytes % mb))
+		snprintf(buf, size, "%" PRIu64 " MB", bytes / mb);
+	else
+		snprintf(buf, size, "%.1f MB", (double)bytes / mb);
+}
+
+int cmd_sys(struct session *s, int argc, char **argv)
+{
+	struct kernel k = {
+		.dump = s->dump, .vm = s->vmem, .symtab = s->symtab,
+		.di = s->debuginfo,
+	};
+	struct sysinfo si;
+	struct panic_log pl;
+	struct error *perr = NULL;
+	char buf[128], when[64] = "";
+	time_t t;
+	struct tm tm;
+	int i;
+
+	if (argc > 1) {
+		fprintf(stderr, "sys: %s: not supported yet (see help sys)\n",
+			argv[1]);
+		return 1;
+	}
+	if (!s->debuginfo || !s->vmem) {
+		fprintf(stderr, "sys: needs the vmlinux and the dump's memory "
+			"(%s)\n", !s->debuginfo ? "no vmlinux" : s->vmem_why);
+		return 1;
+	}
+	sysinfo_read(&k, &si);
+	fprintf(s->out, "%12s: %s\n", "KERNEL", s->namelist);
+	for (i = 0; i < s->dump->npaths; i++)
+		fprintf(s->out, "%12s: %s%s\n", i ? "" : "DUMPFILE",
+			s->dump->paths[i], s->dump->dump_level > 0 ?
+			"  [PARTIAL DUMP]" : "");
+	field(s->out, "CPUS", si.err_cpus, "%u", si.cpus);
+	t = (time_t)si.time;
+	if (!si.err_time && localtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%a %b %e %H:%M:%S %Z %Y", &tm);
+	field(s->out, "DATE", si.err_time, "%s", when);
+	field(s->out, "UPTIME", si.err_uptime, "%s%02" PRIu64 ":%02" PRIu64
+	      ":%02" PRIu64, si.uptime >= 86400 ? (snprintf(buf, sizeof(buf),
+	      "%" PRIu64 " days, ", si.uptime / 86400), buf) : "",
+	      si.uptime / 3600 % 24, si.uptime / 60 % 60, si.uptime % 60);
+	load(buf, sizeof(buf), si.load);
+	field(s->out, "LOAD AVERAGE", si.err_load, "%s", buf);
+	field(s->out, "TASKS", si.err_tasks, "%" PRIu64, si.tasks);
+	field(s->out, "NODENAME", si.err_uts, "%s", si.nodename);
+	field(s->out, "RELEASE", si.err_uts, "%s", si.release);
+	field(s->out, "VERSION", si.err_uts, "%s", si.version);
+	field(s->out, "MACHINE", si.err_uts, "%s  (%u Mhz)", si.machine,
+	      si.mhz);
+	memory(buf, sizeof(buf), si.mem_bytes);
+	field(s->out, "MEMORY", si.err_mem, "%s", buf);
+	perr = panic_log_find(s->vmem, s->dump->vmcoreinfo, &pl);
+	field(s->out, "PANIC", perr, "\"%s\"", pl.message ? pl.message : "");
+	error_free(perr);
+	panic_log_free(&pl);
+	sysinfo_free(&si);
+	return 0;
+}
