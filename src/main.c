@@ -10,6 +10,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "cmd/commands.h"
 #include "cmd/dumpinfo.h"
 #include "cmd/dumplog.h"
 #include "dump/dump.h"
@@ -73,9 +74,18 @@ static enum file_kind classify(const char *path, char *why, size_t len)
 static void banner(struct session *s)
 {
 	const char *release = vmcoreinfo_get(s->dump->vmcoreinfo, "OSRELEASE");
+	char *sys_argv[] = { "sys", NULL };
 	int i;
 
 	fprintf(s->out, "crash %s\n\n", CRASH_VERSION);
+	/* with symbols and memory, the classic crash's start: sys */
+	if (s->debuginfo && s->vmem && !cmd_sys(s, 1, sys_argv)) {
+		if (s->dump->incomplete)
+			fprintf(s->out, "%12s: %s\n", "WARNING",
+				s->dump->incomplete);
+		fputc('\n', s->out);
+		return;
+	}
 	fprintf(s->out, "%12s: %s\n", "KERNEL",
 		s->namelist ? s->namelist : "(none)");
 	for (i = 0; i < s->dump->npaths; i++)
