@@ -1,5 +1,5 @@
 /* Source lines of kernel addresses (sym, bt -l): the DWARF line tables,
- * through libdw, opened on first use. */
+ * read straight from the sections (dwarf_lines.h), opened on first use. */
 #ifndef CRASH_LINES_H
 #define CRASH_LINES_H
 
