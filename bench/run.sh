@@ -5,7 +5,8 @@
 # tests/vmcores/oracles.sh) and bookworm's crash 8.0.2 and drgn 0.0.22 if
 # installed (apt-get install crash python3-drgn); print
 # wall time (first run, then the median of the next RUNS) and peak RSS side
-# by side, with each peer's ratio to ours.
+# by side, with each peer's ratio to ours (warm: the DWARF index cache is
+# there; ours-cold: built in every run).
 # Default DUMPDIR: bookworm's 6.1 fixture set; the dump is its lzo kdump.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,6 +44,8 @@ echo "runs:    1 first + $RUNS (median); $(nproc) cores"
 echo
 declare -A res
 res[ours]=$(bench ours "$TOP/crash" -s -i "$TOP/bench/cmds.txt" "$VMLINUX" "$DUMP")
+# cold: no DWARF index cache, so every run builds the index
+res[ours-cold]=$(bench ourscold env CRASH_NO_INDEX_CACHE=1 "$TOP/crash" -s -i "$TOP/bench/cmds.txt" "$VMLINUX" "$DUMP")
 if [ -f "$CACHE/trixie/.done" ]; then
 	res[crash-8.0.6]=$(bench crash806 "$TOP/tests/vmcores/oracle-crash" -s -i "$TOP/bench/cmds.txt" "$VMLINUX" "$DUMP")
 	res[drgn-0.0.31]=$(bench drgn "$TOP/tests/vmcores/oracle-drgn" -c "$DUMP" -s "$VMLINUX" "$TOP/bench/drgn-batch.py")
@@ -55,7 +58,7 @@ if /usr/bin/python3 -c 'import drgn' 2> /dev/null; then	# python3-drgn 0.0.22
 fi
 read -r of om orss <<< "${res[ours]}"
 printf '%-14s %10s %10s %10s %12s %12s\n' tool "first s" "median s" "peak MB" "time ratio" "RSS ratio"
-for k in ours crash-8.0.6 crash-8.0.2 drgn-0.0.31 drgn-0.0.22; do
+for k in ours ours-cold crash-8.0.6 crash-8.0.2 drgn-0.0.31 drgn-0.0.22; do
 	[ -n "${res[$k]:-}" ] || continue
 	read -r f m rss <<< "${res[$k]}"
 	awk -v k="$k" -v f="$f" -v m="$m" -v r="$rss" -v om="$om" -v orss="$orss" 'BEGIN {
@@ -64,7 +67,7 @@ for k in ours crash-8.0.6 crash-8.0.2 drgn-0.0.31 drgn-0.0.22; do
 done
 echo
 echo "(ratios: the peer's median time and peak RSS over ours; above 1 means we are faster or smaller)"
-for k in ours crash806 drgn crash802 drgn022; do
+for k in ours ourscold crash806 drgn crash802 drgn022; do
 	[ -s "$T/$k.err" ] && grep -qiE 'error|fail' "$T/$k.err" &&
 		echo "note: $k printed errors: $(grep -m2 -iE 'error|fail' "$T/$k.err" | tr '\n' ' ')"
 done
