@@ -62,5 +62,8 @@ void source_close(struct source *src);
  */
 struct error *mapped_access(const char *what, void (*fn)(void *arg),
 			    void *arg);
+/* memcpy from a mapping, inside mapped_access(). */
+struct error *mapped_copy(const char *what, void *dst, const void *src,
+			  size_t len);
 
 #endif

@@ -75,11 +75,18 @@ static void do_copy(void *arg)
 	memcpy(c->dst, c->src, c->len);
 }
 
+struct error *mapped_copy(const char *what, void *dst, const void *src,
+			  size_t len)
+{
+	struct copy_args c = { .dst = dst, .src = src, .len = len };
+
+	return mapped_access(what, do_copy, &c);
+}
+
 static struct error *file_read(struct source *src, uint64_t off, void *buf,
 			       size_t len)
 {
 	struct file_source *fs = (struct file_source *)src;
-	struct copy_args c;
 	struct error *err;
 
 	if (off > src->size || len > src->size - off)
@@ -88,10 +95,7 @@ static struct error *file_read(struct source *src, uint64_t off, void *buf,
 				    "of the file (size 0x%llx)", src->name,
 				    (unsigned long long)off, len,
 				    (unsigned long long)src->size);
-	c.dst = buf;
-	c.src = fs->map + off;
-	c.len = len;
-	err = mapped_access(src->name, do_copy, &c);
+	err = mapped_copy(src->name, buf, fs->map + off, len);
 	return err ? error_prefix(err, "at offset 0x%llx",
 				  (unsigned long long)off) : NULL;
 }

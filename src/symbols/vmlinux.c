@@ -545,19 +545,6 @@ const struct vmlinux_section *vmlinux_section_at(const struct vmlinux *vm,
 	return NULL;
 }
 
-struct copy_args {
-	void *dst;
-	const void *src;
-	size_t len;
-};
-
-static void do_copy(void *arg)
-{
-	struct copy_args *c = arg;
-
-	memcpy(c->dst, c->src, c->len);
-}
-
 struct error *vmlinux_read(const struct vmlinux *vm, uint64_t vaddr,
 			   void *buf, size_t len)
 {
@@ -565,8 +552,7 @@ struct error *vmlinux_read(const struct vmlinux *vm, uint64_t vaddr,
 
 	while (len) {
 		const struct vmlinux_section *s = vmlinux_section_at(vm, vaddr);
-		struct copy_args c;
-		uint64_t off;
+		uint64_t off, n;
 		struct error *err;
 
 		if (!s)
@@ -583,15 +569,13 @@ struct error *vmlinux_read(const struct vmlinux *vm, uint64_t vaddr,
 					    (unsigned long long)vaddr,
 					    s->name);
 		off = vaddr - s->addr;
-		c.dst = out;
-		c.src = s->data + off;
-		c.len = s->size - off < len ? s->size - off : len;
-		err = mapped_access(vm->path, do_copy, &c);
+		n = s->size - off < len ? s->size - off : len;
+		err = mapped_copy(vm->path, out, s->data + off, n);
 		if (err)
 			return err;
-		out += c.len;
-		vaddr += c.len;
-		len -= c.len;
+		out += n;
+		vaddr += n;
+		len -= n;
 	}
 	return NULL;
 }

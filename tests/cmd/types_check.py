@@ -19,6 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dumpinfo_check import CRASH, ROOT, ORACLE, TOP, report  # noqa: E402
+from cmds_check import split  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
 TOOL = os.path.join(TOP, BUILD, "tests", "tools", "types-dump")
@@ -77,26 +78,6 @@ def commands():
     return cmds + OTHERS
 
 
-def split_oracle(text):
-    """Answers between the separator evals, by command index."""
-    out, cur, idx = {}, [], None
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines):
-        l = lines[i]
-        if l.startswith("hexadecimal: 5eed") and i + 3 < len(lines):
-            if idx is not None:
-                out[idx] = cur
-            idx = int(l.split()[1][4:], 16)
-            cur = []
-            i += 4
-            continue
-        if idx is not None:
-            cur.append(l)
-        i += 1
-    return out
-
-
 def oracle(vmlinux, dump, cmds, cache):
     if os.path.exists(cache):
         return {int(k): v for k, v in json.load(open(cache)).items()}
@@ -111,7 +92,7 @@ def oracle(vmlinux, dump, cmds, cache):
                        text=True, errors="replace", stdin=subprocess.DEVNULL,
                        env=env, timeout=900)
     os.unlink(path)
-    want = split_oracle(p.stdout)
+    want = split(p.stdout, len(cmds))
     if len(want) < len(cmds) // 2:
         raise RuntimeError("the classic crash answered %d of %d commands "
                            "(rc %d): %s" % (len(want), len(cmds),
@@ -157,7 +138,7 @@ def ours_crash(vmlinux, dump, cmds):
                        text=True, errors="replace", stdin=subprocess.DEVNULL,
                        timeout=300)
     os.unlink(path)
-    return split_oracle(p.stdout)
+    return split(p.stdout, len(cmds))
 
 
 def first_difference(g, w):
