@@ -6,6 +6,7 @@
 #include "../arch/arch.h"
 #include "../arch/vmem.h"
 #include "../kernel/panic_log.h"
+#include "../kernel/uts.h"
 #include "../dump/dump.h"
 #include "../dump/vmcoreinfo.h"
 #include "../util/error.h"
@@ -31,6 +32,28 @@ static unsigned int count_notes(const struct dump *d, const char *name,
 	while (dump_find_note(d, name, type, &pos))
 		n++;
 	return n;
+}
+
+/* The utsname in memory (the kdump header has its own copy). */
+static void print_uts(FILE *out, struct dump *d)
+{
+	struct uts u;
+	struct vmem *vm;
+	struct error *err = vmem_open(d, &vm);
+
+	if (!err) {
+		err = uts_from_vmcoreinfo(vm, d->vmcoreinfo, &u);
+		vmem_close(vm);
+	}
+	if (err) {
+		fprintf(out, "%16s: unknown (%s)\n", "UTSNAME", err->message);
+		error_free(err);
+		return;
+	}
+	fprintf(out, "%16s: sysname \"%s\" nodename \"%s\" release \"%s\"\n"
+		"%16s  version \"%s\" machine \"%s\" domainname \"%s\"\n",
+		"UTSNAME", u.sysname, u.nodename, u.release, "", u.version,
+		u.machine, u.domainname);
 }
 
 /* The panic and the crashing CPU, from the kernel log (no vmlinux). */
@@ -82,6 +105,7 @@ static void print_summary(FILE *out, struct dump *d)
 		fprintf(out, "%16s: %d\n", "DUMP LEVEL", d->dump_level);
 	fprintf(out, "%16s: %s\n", "RELEASE",
 		release ? release : "(no VMCOREINFO OSRELEASE)");
+	print_uts(out, d);
 	if (d->nr_cpus >= 0)
 		fprintf(out, "%16s: %d (header), %u NT_PRSTATUS notes\n",
 			"CPUS", d->nr_cpus, count_notes(d, "CORE",

@@ -223,6 +223,12 @@ def main():
                     check(name + ": KERNELOFFSET",
                           int(ours.get("KERNELOFFSET", "-1"), 16),
                           int(f["kaslr_offset"], 16))
+            if f.get("has_vmcoreinfo") is not False:
+                check(name + ": utsname in memory",
+                      re.search(r'release "([^"]*)"',
+                                ours.get("UTSNAME", "")) and re.search(
+                          r'release "([^"]*)"', ours["UTSNAME"]).group(1),
+                      kver)
             if "dump_level" in f:
                 check(name + ": dump level", int(ours.get("DUMP LEVEL", -1)),
                       f["dump_level"])
