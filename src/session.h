@@ -11,6 +11,7 @@
 #include "dump/dump.h"
 
 struct debuginfo;
+struct lines;
 struct symtab;
 struct vmem;
 struct vmlinux;
@@ -29,6 +30,8 @@ struct session {
 	struct vmlinux *vmlinux;
 	struct symtab *symtab;	/* NULL: no symbols (stripped vmlinux) */
 	struct debuginfo *debuginfo;	/* NULL: no vmlinux */
+	struct lines *lines;	/* source lines, opened on first use */
+	bool lines_tried;
 	struct vmem *vmem;	/* NULL: no kernel virtual memory */
 	char *vmem_why;		/* why not, if vmem is NULL */
 	uint64_t kaslr_offset;

@@ -10,6 +10,7 @@
 #include "dump/vmcoreinfo.h"
 #include "session.h"
 #include "symbols/debuginfo.h"
+#include "symbols/lines.h"
 #include "symbols/symtab.h"
 #include "symbols/vmlinux.h"
 #include "util/error.h"
@@ -231,6 +232,7 @@ struct error *session_open(struct session *s, const char *namelist,
 void session_close(struct session *s)
 {
 	vmem_close(s->vmem);
+	lines_close(s->lines);
 	debuginfo_close(s->debuginfo);
 	symtab_free(s->symtab);
 	vmlinux_close(s->vmlinux);

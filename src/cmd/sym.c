@@ -36,23 +36,13 @@ const char *const sym_help[] = {
 /* The session's line table, opened on first use (NULL if there is none). */
 static struct lines *session_lines(struct session *s)
 {
-	static struct session *opened_for;
-	static struct lines *lines;
-	static int tried;
+	if (!s->lines_tried && s->vmlinux) {
+		struct error *err = lines_open(s->vmlinux, &s->lines);
 
-	if (opened_for != s) {
-		lines_close(lines);
-		lines = NULL;
-		tried = 0;
-		opened_for = s;
-	}
-	if (!tried && s->vmlinux) {
-		struct error *err = lines_open(s->vmlinux, &lines);
-
-		tried = 1;
+		s->lines_tried = true;
 		error_free(err);
 	}
-	return lines;
+	return s->lines;
 }
 
 static void print_symbol(struct session *s, const struct symbol *sym,
