@@ -11,6 +11,8 @@
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
+# dates print in local time, ours and the classic crash's (its chroot is UTC)
+export TZ=UTC
 BUILD=${BUILD:-build}
 LOG=$(mktemp -d /tmp/crash-tests.XXXXXX)
 trap 'rm -rf "$LOG"' EXIT
