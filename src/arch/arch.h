@@ -41,6 +41,14 @@ struct arch_ops {
 	/* The kernel image relocates (KASLR) by multiples of kaslr_align
 	 * below kaslr_max. */
 	uint64_t kaslr_align, kaslr_max;
+	/* A page table entry's physical address and flag names ("PRESENT|
+	 * RW|..."); large: it maps a large page. */
+	void (*pte_describe)(uint64_t entry, bool large, uint64_t *phys,
+			     char *flags, size_t size);
+	/* The variable holding the base of the direct map of all physical
+	 * memory (ptov), and its value when there is no such variable. */
+	const char *direct_map_symbol;
+	uint64_t direct_map_default;
 	/* Kernel virtual memory (vmem.h): set up vm->priv, translate. */
 	struct error *(*vmem_init)(struct vmem *vm);
 	/* trace may be NULL; if not, record the walk (vmem.h). */

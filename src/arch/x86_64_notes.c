@@ -107,6 +107,10 @@ const struct arch_ops x86_64_arch = {
 	/* CONFIG_PHYSICAL_ALIGN steps within the 1 GiB image area */
 	.kaslr_align = 0x200000,
 	.kaslr_max = 0x40000000,
+	.pte_describe = x86_64_pte_describe,
+	/* randomized under KASLR; 0xffff888000000000 without it */
+	.direct_map_symbol = "page_offset_base",
+	.direct_map_default = 0xffff888000000000ULL,
 	.vmem_init = x86_64_vmem_init,
 	.kvtop = x86_64_kvtop,
 };

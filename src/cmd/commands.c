@@ -13,6 +13,8 @@ static const struct command commands[] = {
 	  "describe the dump (-D, -n)", help_help },
 	{ "log", cmd_log, "dump the kernel log", log_help },
 	{ "ptob", cmd_ptob, "page to bytes", ptob_help },
+	{ "pte", cmd_pte, "translate a page table entry", pte_help },
+	{ "ptov", cmd_ptov, "physical to virtual", ptov_help },
 	{ "q", cmd_quit, "leave the session", quit_help },
 	{ "rd", cmd_rd, "read memory", rd_help },
 	{ "struct", cmd_struct, "structure contents", struct_help },

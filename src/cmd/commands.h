@@ -3,6 +3,7 @@
 #define CRASH_CMD_COMMANDS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct error;
@@ -15,6 +16,10 @@ struct strbuf;
 /* Print a type layer answer and its error, if any (struct.c). */
 void print_answer(struct session *s, const char *cmd, struct strbuf *sb,
 		  struct error *err);
+
+/* vtop.c: a page table entry's flags; text centred in a column. */
+void print_pte_flags(struct session *s, uint64_t entry, bool large);
+void print_centred(FILE *out, const char *text, int width, bool lean_right);
 
 /* The kernel log, for log and crash --log (log.c). */
 struct error *log_print(FILE *out, struct vmem *vm,
@@ -36,6 +41,8 @@ int cmd_eval(struct session *s, int argc, char **argv);
 int cmd_help(struct session *s, int argc, char **argv);
 int cmd_log(struct session *s, int argc, char **argv);
 int cmd_ptob(struct session *s, int argc, char **argv);
+int cmd_pte(struct session *s, int argc, char **argv);
+int cmd_ptov(struct session *s, int argc, char **argv);
 int cmd_quit(struct session *s, int argc, char **argv);
 int cmd_rd(struct session *s, int argc, char **argv);
 int cmd_struct(struct session *s, int argc, char **argv);
@@ -46,7 +53,8 @@ int cmd_vtop(struct session *s, int argc, char **argv);
 int cmd_whatis(struct session *s, int argc, char **argv);
 
 extern const char *const ascii_help[], *const btop_help[], *const eval_help[],
-	*const help_help[], *const log_help[], *const ptob_help[], *const quit_help[],
+	*const help_help[], *const log_help[], *const ptob_help[], *const pte_help[],
+	*const ptov_help[], *const quit_help[],
 	*const rd_help[], *const struct_help[], *const sym_help[], *const sys_help[],
 	*const union_help[], *const vtop_help[], *const whatis_help[];
 

@@ -1,6 +1,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "../arch/arch.h"
 #include "../arch/vmem.h"
 #include "../session.h"
 #include "../util/error.h"
@@ -37,33 +38,7 @@ const char *const vtop_help[] = {
 	NULL,
 };
 
-/* x86_64 page table entry bits, named as the classic crash names them. */
-static void print_flags(FILE *out, uint64_t e, bool large)
-{
-	static const struct {
-		int bit;
-		const char *name;
-	} bits[] = {
-		{ 0, "PRESENT" }, { 1, "RW" }, { 2, "USER" }, { 3, "PWT" },
-		{ 4, "PCD" }, { 5, "ACCESSED" }, { 6, "DIRTY" }, { 7, "PSE" },
-		{ 8, "GLOBAL" }, { 63, "NX" },
-	};
-	const char *sep = "";
-	size_t i;
-
-	fputc('(', out);
-	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
-		if (!(e & (1ULL << bits[i].bit)))
-			continue;
-		fprintf(out, "%s%s", sep, bits[i].bit == 7 && !large ? "PAT"
-								    : bits[i].name);
-		sep = "|";
-	}
-	fputs(")\n", out);
-}
-
-static void print_centred(FILE *out, const char *text, int width,
-			  bool lean_right)
+void print_centred(FILE *out, const char *text, int width, bool lean_right)
 {
 	int pad = width - (int)strlen(text), left;
 
@@ -71,6 +46,16 @@ static void print_centred(FILE *out, const char *text, int width,
 		pad = 0;
 	left = lean_right ? (pad + 1) / 2 : pad / 2;
 	fprintf(out, "%*s%s%*s", left, "", text, pad - left, "");
+}
+
+void print_pte_flags(struct session *s, uint64_t entry, bool large)
+{
+	char flags[256];
+	uint64_t phys;
+
+	s->vmem->arch->pte_describe(entry, large, &phys, flags,
+				    sizeof(flags));
+	fprintf(s->out, "(%s)\n", flags);
 }
 
 static int vtop_one(struct session *s, const char *arg)
@@ -130,7 +115,7 @@ static int vtop_one(struct session *s, const char *arg)
 		fprintf(s->out, "  FLAGS\n%s  ", pte);
 		print_centred(s->out, phys, w2 < 8 ? 8 : w2, true);
 		fputs("  ", s->out);
-		print_flags(s->out, last, large);
+		print_pte_flags(s, last, large);
 	}
 	return 0;
 }
