@@ -38,8 +38,8 @@ static struct error *check_arch(struct session *s)
 						      s->vmlinux->elf_class);
 
 	if (arch && arch->elf_machine != s->vmlinux->machine)
-		return error_create(ERR_INVALID, "%s is a %s kernel, but the "
-				    "dump %s is of an %s machine",
+		return error_create(ERR_INVALID, "%s is a kernel for %s, but "
+				    "the dump %s is of a machine of %s",
 				    s->namelist, vm_machine ? vm_machine : "?",
 				    s->dump->paths[0], arch->name);
 	return NULL;

@@ -66,6 +66,12 @@ for d in "${dirs[@]}"; do
 	objcopy --strip-all "$vmlinux" "$T/stripped" 2> /dev/null
 	expect "$kver: a stripped vmlinux says so" 0 "stripped|no symbol" "$T/stripped" "$d/kdump-d31-lzo.kdump"
 	rm -f "$T/stripped"
+	# a vmlinux of another architecture (a binary relabelled as aarch64)
+	python3 -c 'import sys
+b = bytearray(open("/bin/true", "rb").read()); b[18:20] = (183).to_bytes(2, "little")
+open(sys.argv[1], "wb").write(b)' "$T/arm64-vmlinux"
+	expect "$kver: a vmlinux of another architecture" 1 "kernel for aarch64.*x86_64" \
+		"$T/arm64-vmlinux" "$d/kdump-d31-lzo.kdump"
 	expect "$kver: unknown option" 2 "try 'crash --help'" --no-such-option "$vmlinux" "$d/kdump-d31-lzo.kdump"
 	expect "$kver: --kaslr=junk" 2 "hex offset" --kaslr=zz "$vmlinux" "$d/kdump-d31-lzo.kdump"
 done
