@@ -11,9 +11,10 @@ DUMP=$DIR/kdump-d31-lzo.kdump
 echo "+ crash --dumpinfo $DUMP" >&2
 "$TOP/crash" --dumpinfo "$DUMP"
 echo >&2
-echo "+ crash $VMLINUX $DUMP   (commands: help -D, help -n, q)" >&2
+echo "+ crash $VMLINUX $DUMP" >&2
 if [ -t 0 ]; then
 	exec "$TOP/crash" "$VMLINUX" "$DUMP"
 else
-	printf 'help\nhelp -n\nq\n' | "$TOP/crash" "$VMLINUX" "$DUMP"
+	printf '%s\n' help "sym schedule" "whatis init_task" "struct -o list_head" \
+		"rd -a linux_banner" "vtop jiffies" q | "$TOP/crash" "$VMLINUX" "$DUMP"
 fi
