@@ -9,22 +9,124 @@
 
 #define MAX_ARGS 64
 
+/*
+ * Split a command line into words (quotes keep spaces and | > together) and
+ * find where its output goes: "cmd | shell pipeline", "cmd > file",
+ * "cmd >> file", as in the classic crash.  *redirect points at the first
+ * unquoted | or > in line (or is NULL).
+ */
+static int split_words(char *line, char **argv, const char **redirect)
+{
+	char *p = line, *out = line;
+	int argc = 0;
+
+	*redirect = NULL;
+	for (;;) {
+		char quote = 0;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p || (*p == '#' && !argc))
+			break;
+		if ((*p == '|' || *p == '>') && argc) {
+			*redirect = p;
+			break;
+		}
+		if (argc == MAX_ARGS)
+			break;
+		argv[argc++] = out;
+		for (; *p; p++) {
+			if (quote) {
+				if (*p == quote)
+					quote = 0;
+				else
+					*out++ = *p;
+			} else if (*p == '"' || *p == '\'') {
+				quote = *p;
+			} else if (*p == ' ' || *p == '\t' || *p == '\n' ||
+				   *p == '|' || *p == '>') {
+				break;
+			} else {
+				*out++ = *p;
+			}
+		}
+		if (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		*out++ = '\0';
+		/* the word was written over the line: go on from p, which is
+		 * never behind out */
+	}
+	argv[argc] = NULL;
+	return argc;
+}
+
+/* Where the command's output goes; NULL (and a message) if it can't. */
+static FILE *open_redirect(const char *r, bool *is_pipe)
+{
+	const char *target;
+	FILE *f;
+
+	*is_pipe = *r == '|';
+	if (*is_pipe) {
+		target = r + 1;
+		while (*target == ' ' || *target == '\t')
+			target++;
+		fflush(stdout);
+		f = popen(target, "w");
+		if (!f)
+			fprintf(stderr, "crash: cannot run \"%s\": %m\n", target);
+		return f;
+	}
+	target = r[1] == '>' ? r + 2 : r + 1;
+	while (*target == ' ' || *target == '\t')
+		target++;
+	{
+		char path[4096];
+		size_t n = strcspn(target, "\n");
+
+		while (n && (target[n - 1] == ' ' || target[n - 1] == '\t'))
+			n--;
+		if (!n || n >= sizeof(path)) {
+			fprintf(stderr, "crash: no file to write to\n");
+			return NULL;
+		}
+		memcpy(path, target, n);
+		path[n] = '\0';
+		f = fopen(path, r[1] == '>' ? "a" : "w");
+		if (!f)
+			fprintf(stderr, "crash: %s: %m\n", path);
+	}
+	return f;
+}
+
 bool session_run_command(struct session *s, const char *line)
 {
-	char *copy = strdup(line), *save = NULL, *tok;
+	char *copy;
 	char *argv[MAX_ARGS + 1];
+	const char *redirect;
 	const struct command *c;
-	int argc = 0, rc;
+	FILE *saved = s->out, *out = NULL;
+	bool is_pipe = false;
+	int argc, rc;
 
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line == '!') {
+		/* a shell command, as in the classic crash */
+		fflush(s->out);
+		if (system(line + 1) == -1)
+			fprintf(stderr, "crash: !: %m\n");
+		return true;
+	}
+	/* copy and line have the same offsets: the redirection is found in
+	 * the copy and read from the line */
+	copy = strdup(line);
 	if (!copy) {
 		fprintf(stderr, "crash: out of memory\n");
 		return true;
 	}
-	for (tok = strtok_r(copy, " \t\n", &save); tok && argc < MAX_ARGS;
-	     tok = strtok_r(NULL, " \t\n", &save))
-		argv[argc++] = tok;
-	argv[argc] = NULL;
-	if (!argc || argv[0][0] == '#') {
+	argc = split_words(copy, argv, &redirect);
+	if (!argc) {
 		free(copy);
 		return true;
 	}
@@ -34,8 +136,24 @@ bool session_run_command(struct session *s, const char *line)
 		free(copy);
 		return true;
 	}
+	if (redirect) {
+		/* the redirection's text lies in the original line */
+		out = open_redirect(line + (redirect - copy), &is_pipe);
+		if (!out) {
+			free(copy);
+			return true;
+		}
+		s->out = out;
+	}
 	rc = c->run(s, argc, argv);
 	fflush(s->out);
+	if (out) {
+		if (is_pipe)
+			pclose(out);
+		else
+			fclose(out);
+		s->out = saved;
+	}
 	free(copy);
 	return rc >= 0;
 }

@@ -1,0 +1,46 @@
+#!/bin/bash
+# session_io_check.sh DUMPDIR...: command lines as the classic crash takes
+# them: | shell pipelines, > and >> files, !shell, quotes, comments, and
+# errors that leave the session going.  Output: "ok NAME" / "FAIL NAME: why".
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+CRASH=${CRASH:-$TOP/crash}
+D=$1
+VMLINUX=$(ls "$D"/../../vmlinux-* | head -1)
+T=$(mktemp -d /tmp/crash-io.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+ok() { echo "ok   $1"; }
+fail() { echo "FAIL $1: $2"; }
+
+cat > "$T/script" <<SCRIPT
+# a comment line
+log | grep -c FIXTURE-MARKER
+sym jiffies > $T/out1
+sym linux_banner >> $T/out1
+!echo shell-says-hi
+eval "0x10 | 0x1"
+no-such-command
+struct list_head | head -1
+sym jiffies > /nonexistent-dir/x
+rd -a linux_banner | wc -l
+sym 'jiffies'
+SCRIPT
+"$CRASH" -s -i "$T/script" "$VMLINUX" "$D/kdump-d31-lzo.kdump" < /dev/null > "$T/stdout" 2> "$T/stderr"
+rc=$?
+line() { sed -n "${1}p" "$T/stdout"; }
+[ $rc -eq 0 ] && ok "script runs to the end" || fail "script runs to the end" "exit $rc"
+[ "$(line 1)" = 1 ] && ok "| to a shell pipeline" || fail "| to a shell pipeline" "got '$(line 1)'"
+if [ "$(wc -l < "$T/out1")" = 2 ] && grep -q "(D) jiffies" "$T/out1" && grep -q linux_banner "$T/out1"; then
+	ok "> and >> to a file"
+else
+	fail "> and >> to a file" "$(cat "$T/out1" 2>&1 | head -3)"
+fi
+[ "$(line 2)" = shell-says-hi ] && ok "!shell command" || fail "!shell command" "got '$(line 2)'"
+[ "$(line 3)" = "hexadecimal: 11  " ] && ok "quotes keep | in a word" || fail "quotes keep | in a word" "got '$(line 3)'"
+grep -q "command not found: no-such-command" "$T/stderr" && ok "unknown command: an error, and on" ||
+	fail "unknown command: an error, and on" "$(head -3 "$T/stderr")"
+[ "$(line 7)" = "struct list_head {" ] && ok "a pipe after an error" || fail "a pipe after an error" "got '$(line 7)'"
+grep -q "nonexistent-dir/x" "$T/stderr" && ok "> to an impossible file: one error" ||
+	fail "> to an impossible file: one error" "$(cat "$T/stderr")"
+[ "$(line 8)" = 4 ] && ok "a string through wc" || fail "a string through wc" "got '$(line 8)'"
+[ "$(line 9 | cut -d' ' -f3)" = jiffies ] && ok "single quotes" || fail "single quotes" "got '$(line 9)'"
