@@ -10,7 +10,8 @@
 #define MAX_ARGS 64
 
 /*
- * Split a command line into words (quotes keep spaces and | > together) and
+ * Split a command line into words (quotes keep spaces and | > together; the
+ * > of a C "->" is no redirection) and
  * find where its output goes: "cmd | shell pipeline", "cmd > file",
  * "cmd >> file", as in the classic crash.  *redirect points at the first
  * unquoted | or > in line (or is NULL).
@@ -28,7 +29,8 @@ static int split_words(char *line, char **argv, const char **redirect)
 			p++;
 		if (!*p || (*p == '#' && !argc))
 			break;
-		if ((*p == '|' || *p == '>') && argc) {
+		if ((*p == '|' || (*p == '>' && !(p > line && p[-1] == '-'))) &&
+		    argc) {
 			*redirect = p;
 			break;
 		}
@@ -44,7 +46,8 @@ static int split_words(char *line, char **argv, const char **redirect)
 			} else if (*p == '"' || *p == '\'') {
 				quote = *p;
 			} else if (*p == ' ' || *p == '\t' || *p == '\n' ||
-				   *p == '|' || *p == '>') {
+				   *p == '|' ||
+				   (*p == '>' && !(p > line && p[-1] == '-'))) {
 				break;
 			} else {
 				*out++ = *p;

@@ -37,6 +37,7 @@ struct session {
 	uint64_t kaslr_offset;
 	const char *kaslr_from;	/* where the offset came from */
 	bool silent;		/* -s: no banner */
+	unsigned int value_history;	/* p's $N, one per value printed */
 	FILE *out;
 };
 

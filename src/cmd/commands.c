@@ -12,6 +12,7 @@ static const struct command commands[] = {
 	{ "help", cmd_help, "list commands, show a command's help, or "
 	  "describe the dump (-D, -n)", help_help },
 	{ "log", cmd_log, "dump the kernel log", log_help },
+	{ "p", cmd_p, "print the value of an expression", p_help },
 	{ "ptob", cmd_ptob, "page to bytes", ptob_help },
 	{ "pte", cmd_pte, "translate a page table entry", pte_help },
 	{ "ptov", cmd_ptov, "physical to virtual", ptov_help },
@@ -30,10 +31,17 @@ static const struct command commands[] = {
 
 const struct command *command_find(const char *name)
 {
+	size_t len = strcspn(name, "/");
 	unsigned int i;
 
 	for (i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	/* "p/x": GDB's print format follows the command name; the
+	 * command reads it from argv[0] */
+	for (i = 0; name[len] && i < NCOMMANDS; i++)
+		if (!strncmp(commands[i].name, name, len) &&
+		    !commands[i].name[len])
 			return &commands[i];
 	return NULL;
 }
