@@ -1,10 +1,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../arch/vmem.h"
+#include "../kernel/kernel.h"
+#include "../kernel/value_print.h"
 #include "../session.h"
 #include "../symbols/debuginfo.h"
 #include "../symbols/type_print.h"
+#include "../util/endian.h"
 #include "../util/error.h"
+#include "../util/expr.h"
 #include "../util/strbuf.h"
 #include "commands.h"
 
@@ -13,7 +18,7 @@ const char *const struct_help[] = {
 	"  struct - structure contents",
 	"",
 	"SYNOPSIS",
-	"  struct struct_name[.member] [-o] [-x]",
+	"  struct struct_name[.member[,member]] [-o] [-x|-d] [address [count]]",
 	"",
 	"DESCRIPTION",
 	"  This command displays the definition of a structure, or of one of",
@@ -25,9 +30,11 @@ const char *const struct_help[] = {
 	"             -o  show the offset of each member.",
 	"             -x  show offsets and sizes in hexadecimal.",
 	"",
-	"  Showing the contents of a structure in memory (struct_name",
-	"  address) needs the value printer, which this crash does not have",
-	"  yet.",
+	"        address  show the structure in memory at this kernel virtual",
+	"                 address (a hex number or a symbol), as GDB prints it;",
+	"                 with members, only those, one a line.",
+	"          count  that many structures, one after another.",
+	"             -d  show the values in decimal (with an address).",
 	"",
 	"EXAMPLES",
 	"    crash> struct list_head",
@@ -77,6 +84,122 @@ void print_answer(struct session *s, const char *cmd, struct strbuf *sb,
 	}
 }
 
+/* Indent every line after the first of text by two spaces. */
+static void print_indented(FILE *out, const char *text)
+{
+	for (; *text; text++) {
+		fputc(*text, out);
+		if (*text == '\n' && text[1])
+			fputs("  ", out);
+	}
+}
+
+/*
+ * "struct NAME[.m1,m2] ADDRESS [COUNT]": the structure (or the members) in
+ * memory, as the classic crash prints them: "struct NAME {...}", or one
+ * "  member = value," line for each member; several structures apart by a
+ * blank line.
+ */
+static int print_at(struct session *s, const char *cmd, const struct type *t,
+		    const char *name, const char *members, uint64_t addr,
+		    uint64_t count, char format)
+{
+	struct kernel k = {
+		.dump = s->dump, .vm = s->vmem, .symtab = s->symtab,
+		.di = s->debuginfo,
+	};
+	struct value_print_opts o = {
+		.ts = debuginfo_types(s->debuginfo), .k = &k,
+		.big_endian = s->dump->big_endian, .format = format,
+	};
+	struct type_ref ref = type_strip_typedefs((struct type_ref){ t, 0 });
+	uint64_t size = ref.type->size, i;
+	unsigned char *buf;
+	int rc = 0;
+
+	if (!s->vmem) {
+		fprintf(stderr, "%s: no kernel virtual memory: %s\n", cmd,
+			s->vmem_why);
+		return 1;
+	}
+	if (!size || size > (64u << 20)) {
+		fprintf(stderr, "%s: %s: size %llu cannot be shown\n", cmd, name,
+			(unsigned long long)size);
+		return 1;
+	}
+	buf = malloc(size);
+	if (!buf)
+		return 1;
+	for (i = 0; i < count && !rc; i++, addr += size) {
+		struct error *err = vmem_read(s->vmem, addr, buf, size);
+		char *list, *m, *save = NULL;
+
+		if (i)
+			fputc('\n', s->out);
+		if (err) {
+			fprintf(stderr, "%s: %s\n", cmd, err->message);
+			error_free(err);
+			rc = 1;
+			break;
+		}
+		if (!members) {
+			struct strbuf sb = { 0 };
+
+			err = value_print(&sb, &o, ref, addr, buf, size);
+			if (!err)
+				fprintf(s->out, "%s %s %s\n", cmd, name, sb.s);
+			strbuf_free(&sb);
+			if (err) {
+				fprintf(stderr, "%s: %s\n", cmd, err->message);
+				error_free(err);
+				rc = 1;
+			}
+			continue;
+		}
+		list = strdup(members);
+		for (m = strtok_r(list, ",", &save); m && !rc;
+		     m = strtok_r(NULL, ",", &save)) {
+			struct type_member_info mi;
+			struct strbuf sb = { 0 };
+			struct type_ref mt;
+
+			err = type_member_lookup(o.ts, ref.type, m, &mi);
+			if (!err) {
+				mt = type_strip_typedefs(mi.type);
+				if (mi.bit_size)
+					err = value_print_bits(&sb, &o, mi.type,
+						buf, size, mi.bit_offset,
+						mi.bit_size);
+				else if (mt.type->kind == TYPE_POINTER)
+					/* inside a struct GDB shows the bare
+					 * address, without the type */
+					strbuf_printf(&sb, "0x%llx",
+						(unsigned long long)get64(
+						buf + mi.offset,
+						s->dump->big_endian));
+				else
+					err = value_print(&sb, &o, mi.type,
+						addr + mi.offset,
+						buf + mi.offset,
+						size - mi.offset);
+			}
+			if (err) {
+				fprintf(stderr, "%s: %s\n", cmd, err->message);
+				error_free(err);
+				rc = 1;
+			} else {
+				fprintf(s->out, "  %s = ", m);
+				print_indented(s->out, sb.s);
+				fputs(",\n", s->out);
+			}
+			strbuf_free(&sb);
+		}
+		free(list);
+	}
+	free(buf);
+	return rc;
+}
+
 static int struct_or_union(struct session *s, int argc, char **argv,
 			   bool is_union)
 {
@@ -86,6 +209,8 @@ static int struct_or_union(struct session *s, int argc, char **argv,
 	struct strbuf sb = { 0 };
 	const struct type *t;
 	char *name = NULL, *member;
+	const char *where = NULL, *how_many = NULL;
+	char format = 0;
 	struct error *err;
 	int i;
 
@@ -98,6 +223,13 @@ static int struct_or_union(struct session *s, int argc, char **argv,
 			flags |= TYPE_PRINT_OFFSETS;
 		} else if (!strcmp(argv[i], "-x")) {
 			flags |= TYPE_PRINT_HEX;
+			format = 'x';
+		} else if (!strcmp(argv[i], "-d")) {
+			format = 'd';
+		} else if (name && !where && argv[i][0] != '-') {
+			where = argv[i];
+		} else if (where && !how_many && argv[i][0] != '-') {
+			how_many = argv[i];
 		} else if (argv[i][0] == '-' || name) {
 			fprintf(stderr, "%s: %s: not supported (see help %s)\n",
 				cmd, argv[i], cmd);
@@ -142,6 +274,19 @@ static int struct_or_union(struct session *s, int argc, char **argv,
 		fprintf(stderr, "%s: %s\n", cmd, err->message);
 		error_free(err);
 		return 1;
+	}
+	if (where) {
+		uint64_t addr, count = 1;
+
+		err = session_address(s, where, &addr);
+		if (!err && how_many)
+			err = expr_eval(how_many, false, NULL, NULL, &count);
+		if (err) {
+			fprintf(stderr, "%s: %s\n", cmd, err->message);
+			error_free(err);
+			return 1;
+		}
+		return print_at(s, cmd, t, name, member, addr, count, format);
 	}
 	err = type_print_struct(&sb, debuginfo_types(s->debuginfo), t, member,
 				flags);

@@ -171,7 +171,9 @@ static void print_symbol(struct strbuf *sb, const struct value_print_opts *o,
 	sym = symtab_lookup_addr(o->k->symtab, addr, &off);
 	/* GDB names only addresses inside a sized symbol, or after a
 	 * code label; a data label ("init_stack = .") it ignores */
-	if (!sym || (sym->size && off >= sym->size) ||
+	/* per-cpu symbols are offsets, not addresses: GDB names none */
+	if (!sym || (sym->fixed && sym->type != 'A') ||
+	    (sym->size && off >= sym->size) ||
 	    (!sym->size && sym->type != 'T' && sym->type != 't'))
 		return;
 	if (off)

@@ -66,6 +66,21 @@ def commands(syms, kaslr):
               "pte 800000001b6001e3", "pte 8000000000001163", "pte 0",
               "pte 1b6001e1"):
         cmds.append((c, c, "exact"))
+    addr = {n: a + kaslr for a, _, n in syms}
+    for fmt, var in (("struct list_head %x", "init_task"),
+                     ("struct list_head -x %x", "init_task"),
+                     ("struct list_head %x 2", "init_task"),
+                     ("struct uts_namespace %x", "init_uts_ns"),
+                     ("struct task_struct.pid,comm %x", "init_task"),
+                     ("struct task_struct.tasks,mm,prio %x", "init_task"),
+                     ("struct -d task_struct.se.vruntime %x", "init_task"),
+                     ("union rcu_special %x", "init_task"),
+                     ("struct mm_struct %x", "init_mm"),
+                     ("struct pid %x", "init_struct_pid"),
+                     ("struct cred %x", "init_cred")):
+        if var in addr:
+            c = fmt % addr[var]
+            cmds.append((fmt.replace("%x", var), c, "exact"))
     for name in ("jiffies", "init_task", "linux_banner", "schedule"):
         # the classic crash also shows the struct page of the frame, which
         # needs the type layer: compare everything before it
@@ -93,7 +108,15 @@ def run(tool, vmlinux, dump, cmds, env=None):
 def split(text, n):
     """Outputs between the separator evals, by command index."""
     out, cur, idx = {}, [], None
-    lines = text.splitlines()
+    lines = []
+    for l in text.splitlines():
+        # the classic crash ends "union NAME ADDRESS" without a newline:
+        # the separator's output then starts on the same line
+        k = l.find("hexadecimal: 5eed")
+        if k > 0:
+            lines += [l[:k], l[k:]]
+        else:
+            lines.append(l)
     i = 0
     while i < len(lines):
         l = lines[i]
@@ -126,7 +149,8 @@ def main():
             dump = os.path.join(d, fname)
             kaslr = int(facts["dumps"][fname]["kaslr_offset"], 16)
             cmds = commands(syms, kaslr)
-            key = hashlib.sha256(repr(cmds).encode()).hexdigest()[:12]
+            # v2: the splitter copes with output that lacks its last newline
+            key = hashlib.sha256((repr(cmds) + "v2").encode()).hexdigest()[:12]
             cache = os.path.join(d, "oracle-cache",
                                  "%s.cmds-%s.json" % (fname, key))
             if os.path.exists(cache):
