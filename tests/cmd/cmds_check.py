@@ -133,6 +133,21 @@ def split(text, n):
     return out
 
 
+def oracle_answers(vmlinux, dump, cmds, cache, runner=None):
+    """The classic crash's answers to cmds, by index: from the cache file,
+    or run once (by runner, which takes cmds as the caller has them) and
+    cached there."""
+    if os.path.exists(cache):
+        return {int(k): v for k, v in json.load(open(cache)).items()}
+    env = dict(os.environ, CACHE=os.path.join(ROOT, "oracles"))
+    want = (runner or run)([ORACLE], vmlinux, dump, cmds, env)
+    os.makedirs(os.path.dirname(cache), exist_ok=True)
+    with open(cache + ".tmp", "w") as f:
+        json.dump(want, f)
+    os.rename(cache + ".tmp", cache)
+    return want
+
+
 def main():
     have_oracle = os.path.exists(os.path.join(ROOT, "oracles", "trixie",
                                               ".done"))
@@ -153,15 +168,7 @@ def main():
             key = hashlib.sha256((repr(cmds) + "v2").encode()).hexdigest()[:12]
             cache = os.path.join(d, "oracle-cache",
                                  "%s.cmds-%s.json" % (fname, key))
-            if os.path.exists(cache):
-                want = {int(k): v for k, v in json.load(open(cache)).items()}
-            else:
-                env = dict(os.environ, CACHE=os.path.join(ROOT, "oracles"))
-                want = run([ORACLE], vmlinux, dump, cmds, env)
-                os.makedirs(os.path.dirname(cache), exist_ok=True)
-                with open(cache + ".tmp", "w") as f:
-                    json.dump(want, f)
-                os.rename(cache + ".tmp", cache)
+            want = oracle_answers(vmlinux, dump, cmds, cache)
             got = run([CRASH], vmlinux, dump, cmds)
             for i, (name, _, how) in enumerate(cmds):
                 label = "cmd %s %s: %s" % (kver, fname, name)

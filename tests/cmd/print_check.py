@@ -19,7 +19,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cmds_check import SEP, split  # noqa: E402
+from cmds_check import SEP, oracle_answers, split  # noqa: E402
 from dumpinfo_check import CRASH, ROOT, ORACLE, report  # noqa: E402
 
 VALUES = [
@@ -94,15 +94,7 @@ def main():
         key = hashlib.sha256(repr(cmds).encode()).hexdigest()[:12]
         cache = os.path.join(d, "oracle-cache",
                              "%s.print-%s.json" % (fname, key))
-        if os.path.exists(cache):
-            want = {int(k): v for k, v in json.load(open(cache)).items()}
-        else:
-            env = dict(os.environ, CACHE=os.path.join(ROOT, "oracles"))
-            want = run([ORACLE], vmlinux, dump, cmds, env)
-            os.makedirs(os.path.dirname(cache), exist_ok=True)
-            with open(cache + ".tmp", "w") as f:
-                json.dump(want, f)
-            os.rename(cache + ".tmp", cache)
+        want = oracle_answers(vmlinux, dump, cmds, cache, run)
         got = run([CRASH], vmlinux, dump, cmds)
         for i, c in enumerate(cmds):
             label = "print %s %s: %s" % (kver, fname, c)
