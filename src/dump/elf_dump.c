@@ -89,6 +89,13 @@ static struct error *read_notes(struct dump *d, struct elf_dump *ed,
 				    (unsigned long long)ph->offset,
 				    (unsigned long long)ph->filesz,
 				    (unsigned long long)ed->file_end);
+	/* notes are kilobytes; more is damage (or a sparse flattened file) */
+	if (ph->filesz > (64u << 20))
+		return error_create(ERR_FORMAT, "%s: PT_NOTE at file offset "
+				    "0x%llx claims %llu bytes: damaged",
+				    ed->src->name,
+				    (unsigned long long)ph->offset,
+				    (unsigned long long)ph->filesz);
 	buf = malloc(ph->filesz ? ph->filesz : 1);
 	if (!buf)
 		return error_nomem();

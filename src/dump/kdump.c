@@ -158,6 +158,11 @@ static void copy_uts(char *dst, const unsigned char *src)
 	dst[UTS_LEN] = '\0';
 }
 
+/* Notes, VMCOREINFO and erase info are kilobytes; a header that says
+ * more is damaged (and a flattened file's sparse logical size would let
+ * it ask for gigabytes). */
+#define MAX_NOTES_SIZE (64u << 20)
+
 static struct error *read_area(struct source *src, uint64_t off,
 			       uint64_t len, const char *what,
 			       unsigned char **ret)
@@ -275,6 +280,10 @@ static struct error *load_notes(struct dump *d, struct source *src,
 	if (hd->version >= 4) {
 		off = get64(hd->sub + S_NOTE, hd->big);
 		len = get64(hd->sub + S_NOTE_SZ, hd->big);
+		if (len > MAX_NOTES_SIZE)
+			return error_create(ERR_FORMAT, "%s: the header's ELF "
+					    "notes are %llu bytes: damaged",
+					    src->name, (unsigned long long)len);
 		if (off && len) {
 			err = read_area(src, off, len, "ELF notes", &buf);
 			if (err)
@@ -288,6 +297,10 @@ static struct error *load_notes(struct dump *d, struct source *src,
 	if (hd->version >= 3 && !d->vmcoreinfo) {
 		off = get64(hd->sub + S_VMCOREINFO, hd->big);
 		len = get64(hd->sub + S_VMCOREINFO_SZ, hd->big);
+		if (len > MAX_NOTES_SIZE)
+			return error_create(ERR_FORMAT, "%s: the header's "
+					    "VMCOREINFO is %llu bytes: damaged",
+					    src->name, (unsigned long long)len);
 		if (off && len) {
 			err = read_area(src, off, len, "VMCOREINFO", &buf);
 			if (err)

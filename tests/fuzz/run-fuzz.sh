@@ -33,6 +33,15 @@ if [ -n "$DIR" ]; then
 	done
 fi
 cd "$OUT"
+# inputs that once failed (tests/fuzz/regressions) must pass first
+for f in "$TOP"/tests/fuzz/regressions/*; do
+	[ -f "$f" ] || continue
+	if ./fuzz_dump "$f" > regression.log 2>&1; then
+		echo "ok   fuzz regression $(basename "$f")"
+	else
+		echo "FAIL fuzz regression $(basename "$f"): $(grep -m1 -E 'ERROR|SUMMARY' regression.log)"
+	fi
+done
 if ./fuzz_dump -max_total_time="$SECS" -max_len=131072 -timeout=10 \
 	-rss_limit_mb=2048 -print_final_stats=1 corpus > fuzz.log 2>&1; then
 	echo "ok   fuzz dump_open ${SECS}s: $(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' fuzz.log | grep -o '[0-9]*$') inputs, no crash"
