@@ -12,8 +12,8 @@
  *   offset NAME PATH                   type_member_lookup(): offset, bit
  *                                      offset, bit size, size, type
  *   address NAME                       a variable's address
- * Names are found through the DWARF name index (dwarf_index.h), choosing
- * the way the classic crash does.  For "whatis NAME": a variable or
+ * Names are found through the session's debug info (debuginfo.h), which
+ * chooses the way the classic crash does.  For "whatis NAME": a variable or
  * function first, if the ELF symbol table has NAME (so not a static
  * inline); then a struct, union or enum tag; then a typedef or base type;
  * then an enumerator; last a variable or function that has DWARF but no
@@ -30,7 +30,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../src/symbols/dwarf_index.h"
+#include "../../src/symbols/debuginfo.h"
 #include "../../src/symbols/symtab.h"
 #include "../../src/symbols/type_print.h"
 #include "../../src/symbols/types.h"
@@ -40,7 +40,7 @@
 
 struct tool {
 	struct vmlinux *vm;
-	struct dwarf_index *idx;
+	struct debuginfo *di;
 	struct symtab *st;
 	char **symbols;		/* ELF names without ".isra.0" etc. */
 	size_t nsymbols;
@@ -86,50 +86,11 @@ static bool is_symbol(const struct tool *tool, const char *name)
 		       compare_names);
 }
 
-static uint64_t die_key(const struct dwarf_index_match *m)
-{
-	return m->die_offset | (m->in_types_section ? TYPES_DEBUG_TYPES : 0);
-}
-
-/*
- * The DIE GDB would find for name: of several definitions (a name reused
- * by unrelated files), the classic crash's GDB answers with the one in the
- * last unit; failing any definition, the first declaration.
- */
+/* The DIE GDB would find for name, chosen as the session chooses it. */
 static bool lookup(struct tool *tool, const char *name, unsigned int kinds,
 		   struct dwarf_index_match *ret)
 {
-	struct dwarf_index_iter it;
-	struct dwarf_index_match m;
-	bool found = false;
-
-	dwarf_index_find(tool->idx, name, kinds, &it);
-	while (dwarf_index_next(&it, &m)) {
-		if (!m.declaration) {
-			*ret = m;
-			found = true;
-		} else if (!found) {
-			*ret = m;
-			found = true;
-		}
-	}
-	return found;
-}
-
-static struct error *resolve(void *arg, const char *name,
-			     enum type_kind kind, uint64_t *die)
-{
-	struct tool *tool = arg;
-	struct dwarf_index_match m;
-	unsigned int kinds = kind == TYPE_UNION ? DWARF_INDEX_UNION :
-			     kind == TYPE_ENUM ? DWARF_INDEX_ENUM :
-			     DWARF_INDEX_STRUCT;
-
-	if (!lookup(tool, name, kinds, &m) || m.declaration)
-		return error_create(ERR_NOT_FOUND, "no definition of %s",
-				    name);
-	*die = die_key(&m);
-	return NULL;
+	return debuginfo_lookup(tool->di, name, kinds, ret);
 }
 
 /* A type by name among kinds; false if there is none. */
@@ -142,7 +103,7 @@ static bool find_type(struct tool *tool, const char *name, unsigned int kinds,
 
 	if (!lookup(tool, name, kinds, &m))
 		return false;
-	if ((err = types_from_die(tool->ts, die_key(&m), &ref))) {
+	if ((err = types_from_die(tool->ts, debuginfo_die(&m), &ref))) {
 		printf("%s: %s\n", name, err->message);
 		error_free(err);
 		return false;
@@ -221,10 +182,10 @@ static bool whatis_symbol(struct tool *tool, const char *name, bool symbol)
 		    &m))
 		return false;
 	if (m.kind == DWARF_INDEX_VARIABLE) {
-		err = types_variable(tool->ts, die_key(&m), &v);
+		err = types_variable(tool->ts, debuginfo_die(&m), &v);
 		type = v.type;
 	} else {
-		err = types_function(tool->ts, die_key(&m), &f);
+		err = types_function(tool->ts, debuginfo_die(&m), &f);
 		type = (struct type_ref){ f.type, 0 };
 	}
 	if (!err && symbol)
@@ -245,7 +206,7 @@ static bool whatis_enumerator(struct tool *tool, const char *name)
 
 	if (!lookup(tool, name, DWARF_INDEX_ENUMERATOR, &m))
 		return false;
-	if ((err = types_enumerator(tool->ts, die_key(&m), &en, &value))) {
+	if ((err = types_enumerator(tool->ts, debuginfo_die(&m), &en, &value))) {
 		answer(&sb, err, name);
 		return true;
 	}
@@ -333,7 +294,7 @@ static void cmd_address(struct tool *tool, char **argv, int argc)
 		printf("address: no variable %s\n", argv[1]);
 		return;
 	}
-	if ((err = types_variable(tool->ts, die_key(&m), &v)) ||
+	if ((err = types_variable(tool->ts, debuginfo_die(&m), &v)) ||
 	    (err = type_variable_address(&v, &addr))) {
 		printf("address: %s\n", err->message);
 		error_free(err);
@@ -374,7 +335,6 @@ static void run(struct tool *tool, const char *line, bool markers)
 int main(int argc, char **argv)
 {
 	struct tool tool = { 0 };
-	struct dwarf_sections secs;
 	bool markers = false;
 	struct error *err;
 	char line[1024];
@@ -398,13 +358,16 @@ int main(int argc, char **argv)
 	if ((err = vmlinux_open(argv[i], &tool.vm)))
 		goto fail;
 	t1 = now();
-	if ((err = dwarf_sections_from_elf(tool.vm->elf, argv[i], &secs)) ||
-	    (err = dwarf_index_build(&secs, 0, &tool.idx)))
+	/* the session's own debug info: index (or its cache), types and
+	 * the resolver of declared-only structs */
+	if ((err = debuginfo_open(tool.vm, &tool.di)))
 		goto fail;
 	t2 = now();
-	if ((err = types_open(tool.vm->elf, argv[i], &tool.ts)))
+	if ((err = debuginfo_ready(tool.di))) {
+		err = error_create(err->code, "%s", err->message);
 		goto fail;
-	types_set_resolver(tool.ts, resolve, &tool);
+	}
+	tool.ts = debuginfo_types(tool.di);
 	t3 = now();
 	if ((err = symtab_load(tool.vm, &tool.st))) {
 		fprintf(stderr, "types-dump: %s\n", err->message);
@@ -414,9 +377,9 @@ int main(int argc, char **argv)
 	}
 	if (tool.time)
 		fprintf(stderr, "time: %.6f s: vmlinux_open\n"
-			"time: %.6f s: dwarf_index_build\n"
-			"time: %.6f s: types_open\n", t1 - t0, t2 - t1,
-			t3 - t2);
+			"time: %.6f s: debuginfo_open\n"
+			"time: %.6f s: debuginfo_ready (index and types)\n",
+			t1 - t0, t2 - t1, t3 - t2);
 	if (i + 1 < argc) {
 		for (i++; i < argc; i++)
 			run(&tool, argv[i], markers);
@@ -434,19 +397,17 @@ int main(int argc, char **argv)
 			"%zu cached\n", st.dies_read, st.lists_read,
 			st.cached);
 	}
-	types_close(tool.ts);
 	for (size_t k = 0; k < tool.nsymbols; k++)
 		free(tool.symbols[k]);
 	free(tool.symbols);
 	symtab_free(tool.st);
-	dwarf_index_free(tool.idx);
+	debuginfo_close(tool.di);
 	vmlinux_close(tool.vm);
 	return 0;
 fail:
 	fprintf(stderr, "types-dump: %s\n", err->message);
 	error_free(err);
-	types_close(tool.ts);
-	dwarf_index_free(tool.idx);
+	debuginfo_close(tool.di);
 	vmlinux_close(tool.vm);
 	return 1;
 }
