@@ -35,16 +35,19 @@ static unsigned int count_notes(const struct dump *d, const char *name,
 }
 
 /* The utsname in memory (the kdump header has its own copy). */
-static void print_uts(FILE *out, struct dump *d)
+/* Both take the dump's kernel memory, or why there is none (vm_err). */
+static void print_uts(FILE *out, struct dump *d, struct vmem *vm,
+		      const struct error *vm_err)
 {
 	struct uts u;
-	struct vmem *vm;
-	struct error *err = vmem_open(d, &vm);
+	struct error *err;
 
-	if (!err) {
-		err = uts_from_vmcoreinfo(vm, d->vmcoreinfo, &u);
-		vmem_close(vm);
+	if (!vm) {
+		fprintf(out, "%16s: unknown (%s)\n", "UTSNAME",
+			vm_err->message);
+		return;
 	}
+	err = uts_from_vmcoreinfo(vm, d->vmcoreinfo, &u);
 	if (err) {
 		fprintf(out, "%16s: unknown (%s)\n", "UTSNAME", err->message);
 		error_free(err);
@@ -57,16 +60,17 @@ static void print_uts(FILE *out, struct dump *d)
 }
 
 /* The panic and the crashing CPU, from the kernel log (no vmlinux). */
-static void print_panic(FILE *out, struct dump *d)
+static void print_panic(FILE *out, struct dump *d, struct vmem *vm,
+			const struct error *vm_err)
 {
 	struct panic_log pl;
-	struct vmem *vm;
-	struct error *err = vmem_open(d, &vm);
+	struct error *err;
 
-	if (!err) {
-		err = panic_log_find(vm, d->vmcoreinfo, &pl);
-		vmem_close(vm);
+	if (!vm) {
+		fprintf(out, "%16s: unknown (%s)\n", "PANIC", vm_err->message);
+		return;
 	}
+	err = panic_log_find(vm, d->vmcoreinfo, &pl);
 	if (err) {
 		fprintf(out, "%16s: unknown (%s)\n", "PANIC", err->message);
 		error_free(err);
@@ -91,6 +95,8 @@ static void print_summary(FILE *out, struct dump *d)
 	const struct arch_ops *arch = arch_for_dump(d);
 	const char *release = vmcoreinfo_get(d->vmcoreinfo, "OSRELEASE");
 	struct page_counts pc;
+	struct vmem *vm = NULL;
+	struct error *vm_err = vmem_open(d, &vm);
 	int64_t v;
 	int i;
 
@@ -105,7 +111,7 @@ static void print_summary(FILE *out, struct dump *d)
 		fprintf(out, "%16s: %d\n", "DUMP LEVEL", d->dump_level);
 	fprintf(out, "%16s: %s\n", "RELEASE",
 		release ? release : "(no VMCOREINFO OSRELEASE)");
-	print_uts(out, d);
+	print_uts(out, d, vm, vm_err);
 	if (d->nr_cpus >= 0)
 		fprintf(out, "%16s: %d (header), %u NT_PRSTATUS notes\n",
 			"CPUS", d->nr_cpus, count_notes(d, "CORE",
@@ -118,7 +124,9 @@ static void print_summary(FILE *out, struct dump *d)
 	else
 		fprintf(out, "%16s: unknown (no VMCOREINFO CRASHTIME)\n",
 			"CRASH TIME");
-	print_panic(out, d);
+	print_panic(out, d, vm, vm_err);
+	vmem_close(vm);
+	error_free(vm_err);
 	if (vmcoreinfo_number(d->vmcoreinfo, "KERNELOFFSET", &v))
 		fprintf(out, "%16s: %" PRIx64 "\n", "KERNELOFFSET", v);
 	dump_count_pages(d, &pc);
