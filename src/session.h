@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "dump/dump.h"
+#include "kernel/kernel.h"
 
 struct debuginfo;
 struct lines;
@@ -48,6 +49,13 @@ struct error *session_open(struct session *s, const char *namelist,
 			   const char *const *dumps, int ndumps,
 			   const struct session_options *opts);
 void session_close(struct session *s);
+
+/* What the kernel/ readers see of the session. */
+static inline struct kernel session_kernel(const struct session *s)
+{
+	return (struct kernel){ .dump = s->dump, .vm = s->vmem,
+				.symtab = s->symtab, .di = s->debuginfo };
+}
 
 /* Run one command line; returns false when the session should end. */
 bool session_run_command(struct session *s, const char *line);

@@ -498,8 +498,7 @@ int cmd_p(struct session *s, int argc, char **argv)
 	err = debuginfo_ready(s->debuginfo);
 	if (!err) {
 		r.ts = debuginfo_types(s->debuginfo);
-		r.k = (struct kernel){ s->dump, s->vmem, s->symtab,
-				       s->debuginfo };
+		r.k = session_kernel(s);
 		e = expr;
 		if (!strncmp(e, "sizeof", 6) &&
 		    (e[6] == '(' || isspace((unsigned char)e[6])))

@@ -63,10 +63,7 @@ static int hex_args(int argc, char **argv, const char *cmd, uint64_t *v,
 
 int cmd_ptov(struct session *s, int argc, char **argv)
 {
-	struct kernel k = {
-		.dump = s->dump, .vm = s->vmem, .symtab = s->symtab,
-		.di = s->debuginfo,
-	};
+	struct kernel k = session_kernel(s);
 	const struct arch_ops *arch;
 	uint64_t base, pa;
 	int i;

@@ -104,10 +104,7 @@ static int print_at(struct session *s, const char *cmd, const struct type *t,
 		    const char *name, const char *members, uint64_t addr,
 		    uint64_t count, char format)
 {
-	struct kernel k = {
-		.dump = s->dump, .vm = s->vmem, .symtab = s->symtab,
-		.di = s->debuginfo,
-	};
+	struct kernel k = session_kernel(s);
 	struct value_print_opts o = {
 		.ts = debuginfo_types(s->debuginfo), .k = &k,
 		.big_endian = s->dump->big_endian, .format = format,

@@ -94,10 +94,7 @@ static void memory(char *buf, size_t size, uint64_t bytes)
 
 int cmd_sys(struct session *s, int argc, char **argv)
 {
-	struct kernel k = {
-		.dump = s->dump, .vm = s->vmem, .symtab = s->symtab,
-		.di = s->debuginfo,
-	};
+	struct kernel k = session_kernel(s);
 	struct sysinfo si;
 	struct panic_log pl;
 	struct error *perr = NULL;

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -126,5 +127,109 @@ struct error *kernel_var_number(const struct kernel *k, const char *var,
 				    "number", var, member ? "." : "",
 				    member ? member : "", got);
 	}
+	return NULL;
+}
+
+struct error *kernel_read_number(const struct kernel *k, uint64_t addr,
+				 size_t size, uint64_t *value)
+{
+	unsigned char b[8];
+	bool big = k->dump->big_endian;
+	struct error *err;
+
+	if (!k->vm)
+		return error_create(ERR_UNSUPPORTED, "%#" PRIx64 ": no kernel "
+				    "virtual memory", addr);
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return error_create(ERR_INVALID, "%#" PRIx64 ": a %zu-byte "
+				    "value is not a number", addr, size);
+	err = vmem_read(k->vm, addr, b, size);
+	if (err)
+		return err;
+	switch (size) {
+	case 1: *value = b[0]; break;
+	case 2: *value = get16(b, big); break;
+	case 4: *value = get32(b, big); break;
+	default: *value = get64(b, big); break;
+	}
+	return NULL;
+}
+
+struct error *kernel_read_pointer(const struct kernel *k, uint64_t addr,
+				  uint64_t *value)
+{
+	return kernel_read_number(k, addr, 8, value);
+}
+
+struct error *kernel_field(const struct kernel *k, const char *type_name,
+			   const char *member, struct kernel_field *f)
+{
+	struct error *err;
+
+	if (!k->di)
+		return error_create(ERR_UNSUPPORTED, "%s.%s: no debug info",
+				    type_name, member);
+	err = kernel_member(k, type_name, member, &f->offset, &f->size);
+	return err ? error_prefix(err, "%s.%s", type_name, member) : NULL;
+}
+
+bool kernel_has_member(const struct kernel *k, const char *type_name,
+		       const char *member)
+{
+	struct kernel_field f;
+	struct error *err = kernel_field(k, type_name, member, &f);
+
+	error_free(err);
+	return !err;
+}
+
+struct error *kernel_read_field(const struct kernel *k, uint64_t addr,
+				const struct kernel_field *f, uint64_t *value)
+{
+	return kernel_read_number(k, addr + f->offset, (size_t)f->size, value);
+}
+
+struct error *kernel_nr_cpu_ids(const struct kernel *k, unsigned int *n)
+{
+	uint64_t v;
+	struct error *err = kernel_var_number(k, "nr_cpu_ids", NULL, &v);
+
+	if (err)
+		return err;
+	/* The kernel's own limit (CONFIG_NR_CPUS is at most 8192): a larger
+	 * number is damage, not a machine. */
+	if (v == 0 || v > 8192)
+		return error_create(ERR_FORMAT, "nr_cpu_ids is %" PRIu64 ": "
+				    "not a number of cpus", v);
+	*n = (unsigned int)v;
+	return NULL;
+}
+
+struct error *kernel_per_cpu(const struct kernel *k, uint64_t addr,
+			     unsigned int cpu, uint64_t *ret)
+{
+	uint64_t offsets, off;
+	struct error *err = kernel_symbol(k, "__per_cpu_offset", &offsets);
+
+	if (!err)
+		err = kernel_read_pointer(k, offsets + 8 * (uint64_t)cpu, &off);
+	if (err)
+		return error_prefix(err, "per-cpu offset of cpu %u", cpu);
+	*ret = addr + off;
+	return NULL;
+}
+
+struct error *kernel_cpu_in_mask(const struct kernel *k, const char *mask_var,
+				 unsigned int cpu, bool *set)
+{
+	uint64_t addr = 0, word = 0;
+	struct error *err = kernel_symbol(k, mask_var, &addr);
+
+	if (!err)
+		err = kernel_read_number(k, addr + 8 * (uint64_t)(cpu / 64), 8,
+					 &word);
+	if (err)
+		return err;
+	*set = (word >> (cpu % 64)) & 1;
 	return NULL;
 }

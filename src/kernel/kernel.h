@@ -6,6 +6,7 @@
 #ifndef CRASH_KERNEL_H
 #define CRASH_KERNEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,5 +42,39 @@ struct error *kernel_read_var(const struct kernel *k, const char *var,
 /* The same as an unsigned number of the member's size (1 to 8 bytes). */
 struct error *kernel_var_number(const struct kernel *k, const char *var,
 				const char *member, uint64_t *value);
+
+/* A number of size bytes (1, 2, 4 or 8) at addr, in the dump's byte
+ * order. */
+struct error *kernel_read_number(const struct kernel *k, uint64_t addr,
+				 size_t size, uint64_t *value);
+/* A pointer (8 bytes on 64-bit kernels) at addr. */
+struct error *kernel_read_pointer(const struct kernel *k, uint64_t addr,
+				  uint64_t *value);
+
+/* A member's place in a structure, looked up once by its user (the
+ * readers keep a table of these, filled on first use). */
+struct kernel_field {
+	uint64_t offset, size;
+};
+/* Look up type_name.member: the offset and size, or an error naming both. */
+struct error *kernel_field(const struct kernel *k, const char *type_name,
+			   const char *member, struct kernel_field *f);
+/* Whether type_name has member (a quiet kernel_field: for readers that
+ * follow the kernel's changes by asking the debug info). */
+bool kernel_has_member(const struct kernel *k, const char *type_name,
+		       const char *member);
+/* The number stored in field f of the structure at addr. */
+struct error *kernel_read_field(const struct kernel *k, uint64_t addr,
+				const struct kernel_field *f, uint64_t *value);
+
+/* Per-cpu data: the number of possible cpu ids, and where cpu's copy of
+ * the per-cpu variable at addr lies. */
+struct error *kernel_nr_cpu_ids(const struct kernel *k, unsigned int *n);
+struct error *kernel_per_cpu(const struct kernel *k, uint64_t addr,
+			     unsigned int cpu, uint64_t *ret);
+/* Whether cpu is set in the cpumask variable mask_var
+ * ("__cpu_online_mask"). */
+struct error *kernel_cpu_in_mask(const struct kernel *k, const char *mask_var,
+				 unsigned int cpu, bool *set);
 
 #endif
