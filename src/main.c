@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -146,6 +147,21 @@ static void repl(struct session *s)
 	free(line);
 }
 
+/*
+ * Output and error messages going to one file (2>&1 into a log or a pipe)
+ * must come in the order they were written, as they do on a terminal:
+ * stdout is flushed line by line then.  Otherwise it stays fully buffered,
+ * which is much faster for long output.
+ */
+static void keep_errors_in_order(void)
+{
+	struct stat out, err;
+
+	if (!fstat(STDOUT_FILENO, &out) && !fstat(STDERR_FILENO, &err) &&
+	    out.st_dev == err.st_dev && out.st_ino == err.st_ino)
+		setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -167,6 +183,7 @@ int main(int argc, char **argv)
 	struct error *err;
 	int c, i, ndumps = 0, rc = 0;
 
+	keep_errors_in_order();
 	while ((c = getopt_long(argc, argv, "hvsi:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'D': dumpinfo = true; break;

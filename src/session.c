@@ -10,7 +10,8 @@
 #define MAX_ARGS 64
 
 /*
- * Split a command line into words (quotes keep spaces and | > together; the
+ * Split a command line into words (quotes keep spaces and | > together;
+ * double quotes go, apostrophes stay in the word; the
  * > of a C "->" is no redirection) and
  * find where its output goes: "cmd | shell pipeline", "cmd > file",
  * "cmd >> file", as in the classic crash.  *redirect points at the first
@@ -38,13 +39,18 @@ static int split_words(char *line, char **argv, const char **redirect)
 			break;
 		argv[argc++] = out;
 		for (; *p; p++) {
+			/* apostrophes stay in the word, as in the classic
+			 * crash: ps 'REGEX' and foreach 'REGEX' tell a pattern
+			 * from a name by them */
 			if (quote) {
 				if (*p == quote)
 					quote = 0;
-				else
+				if (*p != '"')
 					*out++ = *p;
 			} else if (*p == '"' || *p == '\'') {
 				quote = *p;
+				if (*p == '\'')
+					*out++ = *p;
 			} else if (*p == ' ' || *p == '\t' || *p == '\n' ||
 				   *p == '|' ||
 				   (*p == '>' && !(p > line && p[-1] == '-'))) {

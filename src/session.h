@@ -17,6 +17,8 @@ struct symtab;
 struct vmem;
 struct vmlinux;
 struct error;
+struct task;
+struct task_table;
 
 struct session_options {
 	struct dump_options dump;
@@ -38,6 +40,9 @@ struct session {
 	uint64_t kaslr_offset;
 	const char *kaslr_from;	/* where the offset came from */
 	bool silent;		/* -s: no banner */
+	struct task_table *tasks;	/* read on first use */
+	char *tasks_why;	/* why there is no task table */
+	const struct task *context;	/* set's current task, or NULL */
 	unsigned int value_history;	/* p's $N, one per value printed */
 	FILE *out;
 };
@@ -56,6 +61,13 @@ static inline struct kernel session_kernel(const struct session *s)
 	return (struct kernel){ .dump = s->dump, .vm = s->vmem,
 				.symtab = s->symtab, .di = s->debuginfo };
 }
+
+/* The task table (read on first use; a warning about a damaged list is
+ * printed then), or an error that says why there is none. */
+struct error *session_tasks(struct session *s, const struct task_table **ret);
+/* The current context (set, the panic task by default): NULL and an error
+ * if there are no tasks. */
+struct error *session_context(struct session *s, const struct task **ret);
 
 /* Run one command line; returns false when the session should end. */
 bool session_run_command(struct session *s, const char *line);

@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <string.h>
 
 #include "commands.h"
@@ -15,13 +16,16 @@ static const struct command commands[] = {
 	{ "p", cmd_p, "print the value of an expression", p_help },
 	{ "ptob", cmd_ptob, "page to bytes", ptob_help },
 	{ "pte", cmd_pte, "translate a page table entry", pte_help },
+	{ "ps", cmd_ps, "display process status information", ps_help },
 	{ "ptov", cmd_ptov, "physical to virtual", ptov_help },
 	{ "q", cmd_quit, "leave the session", quit_help },
 	{ "rd", cmd_rd, "read memory", rd_help },
+	{ "set", cmd_set, "set a process context", set_help },
 	{ "struct", cmd_struct, "structure contents", struct_help },
 	{ "sym", cmd_sym, "translate a symbol to its address, or back",
 	  sym_help },
 	{ "sys", cmd_sys, "system data", sys_help },
+	{ "task", cmd_task, "task_struct contents", task_help },
 	{ "union", cmd_union, "union contents", union_help },
 	{ "vtop", cmd_vtop, "virtual to physical", vtop_help },
 	{ "whatis", cmd_whatis, "data or type information", whatis_help },
@@ -50,4 +54,28 @@ const struct command *command_table(unsigned int *n)
 {
 	*n = NCOMMANDS;
 	return commands;
+}
+
+void command_usage(FILE *out, const char *name)
+{
+	const struct command *c = command_find(name);
+	const char *const *h;
+	bool in_synopsis = false;
+
+	if (!c || !c->help)
+		return;
+	fputs("Usage:\n", out);
+	/* the SYNOPSIS section of the command's help, as the classic crash
+	 * shows it after a bad option */
+	for (h = c->help; *h; h++) {
+		if (!strcmp(*h, "SYNOPSIS")) {
+			in_synopsis = true;
+			continue;
+		}
+		if (in_synopsis && !**h)
+			break;
+		if (in_synopsis)
+			fprintf(out, "%s\n", *h);
+	}
+	fprintf(out, "Enter \"help %s\" for details.\n", c->name);
 }

@@ -25,6 +25,17 @@ void print_centred(FILE *out, const char *text, int width, bool lean_right);
 struct error *log_print(FILE *out, struct vmem *vm,
 			const struct vmcoreinfo *vi, bool no_time);
 
+/* "struct NAME {...}" of the structure at addr, or its members ("a,b.c")
+ * as "  a = ...," lines; format 0, 'x' or 'd' (struct.c). */
+int print_struct_at(struct session *s, const char *type_name,
+		    const char *members, uint64_t addr, char format);
+
+struct task;
+/* "PID: 1        TASK: ffff...  CPU: 0    COMMAND: "init"" (task_header.c) */
+void print_task_header(FILE *out, const struct task *t);
+/* set's block: PID, COMMAND, TASK, CPU, STATE (set.c) */
+void print_context(struct session *s, const struct task *t);
+
 struct command {
 	const char *name;
 	int (*run)(struct session *s, int argc, char **argv);
@@ -33,6 +44,8 @@ struct command {
 };
 
 const struct command *command_find(const char *name);
+/* "Usage:", the SYNOPSIS of name's help, "Enter "help NAME" for details." */
+void command_usage(FILE *out, const char *name);
 const struct command *command_table(unsigned int *n);
 
 int cmd_ascii(struct session *s, int argc, char **argv);
@@ -41,23 +54,26 @@ int cmd_eval(struct session *s, int argc, char **argv);
 int cmd_help(struct session *s, int argc, char **argv);
 int cmd_log(struct session *s, int argc, char **argv);
 int cmd_p(struct session *s, int argc, char **argv);
+int cmd_ps(struct session *s, int argc, char **argv);
 int cmd_ptob(struct session *s, int argc, char **argv);
 int cmd_pte(struct session *s, int argc, char **argv);
 int cmd_ptov(struct session *s, int argc, char **argv);
 int cmd_quit(struct session *s, int argc, char **argv);
 int cmd_rd(struct session *s, int argc, char **argv);
+int cmd_set(struct session *s, int argc, char **argv);
 int cmd_struct(struct session *s, int argc, char **argv);
 int cmd_sym(struct session *s, int argc, char **argv);
 int cmd_sys(struct session *s, int argc, char **argv);
+int cmd_task(struct session *s, int argc, char **argv);
 int cmd_union(struct session *s, int argc, char **argv);
 int cmd_vtop(struct session *s, int argc, char **argv);
 int cmd_whatis(struct session *s, int argc, char **argv);
 
 extern const char *const ascii_help[], *const btop_help[], *const eval_help[],
-	*const help_help[], *const log_help[], *const ptob_help[], *const pte_help[],
+	*const help_help[], *const log_help[], *const ps_help[], *const ptob_help[], *const pte_help[],
 	*const ptov_help[], *const quit_help[],
-	*const rd_help[], *const struct_help[], *const sym_help[], *const sys_help[],
-	*const union_help[], *const vtop_help[], *const whatis_help[];
+	*const rd_help[], *const set_help[], *const struct_help[], *const sym_help[], *const sys_help[],
+	*const task_help[], *const union_help[], *const vtop_help[], *const whatis_help[];
 extern const char *const p_help[];
 
 #endif

@@ -64,7 +64,7 @@ static int hex_args(int argc, char **argv, const char *cmd, uint64_t *v,
 int cmd_ptov(struct session *s, int argc, char **argv)
 {
 	struct kernel k = session_kernel(s);
-	const struct arch_ops *arch;
+	struct error *err;
 	uint64_t base, pa;
 	int i;
 
@@ -77,19 +77,11 @@ int cmd_ptov(struct session *s, int argc, char **argv)
 			s->vmem_why);
 		return 1;
 	}
-	arch = s->vmem->arch;
-	base = arch->direct_map_default;
-	/* the base moves with KASLR: read it when the kernel has it */
-	if (arch->direct_map_symbol && s->symtab &&
-	    !kernel_symbol_quiet(&k, arch->direct_map_symbol, &base)) {
-		struct error *err = vmem_read_u64(s->vmem, base, &base);
-
-		if (err) {
-			fprintf(stderr, "ptov: %s: %s\n",
-				arch->direct_map_symbol, err->message);
-			error_free(err);
-			return 1;
-		}
+	err = kernel_direct_map_base(&k, &base);
+	if (err) {
+		fprintf(stderr, "ptov: %s\n", err->message);
+		error_free(err);
+		return 1;
 	}
 	for (i = 1; i < argc; i++) {
 		if (hex_args(argc, argv, "ptov", &pa, i))

@@ -300,3 +300,22 @@ int cmd_union(struct session *s, int argc, char **argv)
 {
 	return struct_or_union(s, argc, argv, true);
 }
+
+int print_struct_at(struct session *s, const char *type_name,
+		    const char *members, uint64_t addr, char format)
+{
+	const struct type *t;
+	struct error *err;
+
+	if (!s->debuginfo) {
+		fprintf(stderr, "struct: no vmlinux: types are unknown\n");
+		return 1;
+	}
+	err = debuginfo_type(s->debuginfo, type_name, DWARF_INDEX_STRUCT, &t);
+	if (err) {
+		fprintf(stderr, "struct %s: %s\n", type_name, err->message);
+		error_free(err);
+		return 1;
+	}
+	return print_at(s, "struct", t, type_name, members, addr, 1, format);
+}

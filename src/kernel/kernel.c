@@ -2,6 +2,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "../arch/arch.h"
 #include "../arch/vmem.h"
 #include "../dump/dump.h"
 #include "../symbols/debuginfo.h"
@@ -232,4 +233,35 @@ struct error *kernel_cpu_in_mask(const struct kernel *k, const char *mask_var,
 		return err;
 	*set = (word >> (cpu % 64)) & 1;
 	return NULL;
+}
+
+struct error *kernel_enum_value(const struct kernel *k, const char *name,
+				int64_t *value)
+{
+	struct dwarf_index_match m;
+	const struct type *t;
+
+	if (!k->di || !debuginfo_lookup(k->di, name, DWARF_INDEX_ENUMERATOR,
+					&m))
+		return error_create(ERR_NOT_FOUND, "no debug info for the "
+				    "enumerator %s", name);
+	return types_enumerator(debuginfo_types(k->di), debuginfo_die(&m), &t,
+				value);
+}
+
+struct error *kernel_direct_map_base(const struct kernel *k, uint64_t *base)
+{
+	const struct arch_ops *arch;
+	uint64_t at;
+	struct error *err;
+
+	if (!k->vm)
+		return error_create(ERR_UNSUPPORTED, "no kernel virtual memory");
+	arch = k->vm->arch;
+	*base = arch->direct_map_default;
+	if (!arch->direct_map_symbol || !k->symtab ||
+	    kernel_symbol_quiet(k, arch->direct_map_symbol, &at))
+		return NULL;
+	err = kernel_read_pointer(k, at, base);
+	return err ? error_prefix(err, "%s", arch->direct_map_symbol) : NULL;
 }

@@ -67,6 +67,13 @@ bool kernel_has_member(const struct kernel *k, const char *type_name,
 struct error *kernel_read_field(const struct kernel *k, uint64_t addr,
 				const struct kernel_field *f, uint64_t *value);
 
+/* Where the direct map of physical memory starts (it moves with KASLR). */
+struct error *kernel_direct_map_base(const struct kernel *k, uint64_t *base);
+
+/* The value of an enumerator ("MM_ANONPAGES"). */
+struct error *kernel_enum_value(const struct kernel *k, const char *name,
+				int64_t *value);
+
 /* Per-cpu data: the number of possible cpu ids, and where cpu's copy of
  * the per-cpu variable at addr lies. */
 struct error *kernel_nr_cpu_ids(const struct kernel *k, unsigned int *n);

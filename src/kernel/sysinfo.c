@@ -69,7 +69,8 @@ static void read_uptime(const struct kernel *k, struct sysinfo *si)
 	si->hz = (unsigned int)((1000000000 + tick / 2) / tick);
 	/* INITIAL_JIFFIES: 300 s before the 32-bit wrap */
 	initial = (uint64_t)(uint32_t)(-300 * (int64_t)si->hz);
-	si->uptime = (jiffies - initial) / si->hz;
+	si->uptime_jiffies = jiffies - initial;
+	si->uptime = si->uptime_jiffies / si->hz;
 }
 
 static void read_load(const struct kernel *k, struct sysinfo *si)

@@ -15,6 +15,7 @@ struct sysinfo {
 	int64_t time;			/* of the crash, seconds since 1970 */
 	const char *time_from;
 	uint64_t uptime;		/* seconds */
+	uint64_t uptime_jiffies;
 	unsigned int hz;
 	unsigned long load[3];		/* avenrun: fixed point, 11 bits */
 	uint64_t tasks;			/* threads and the per-CPU idle tasks */

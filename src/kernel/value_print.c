@@ -242,19 +242,28 @@ static struct error *print_any(struct strbuf *sb,
 			       struct type_ref t, const unsigned char *buf,
 			       uint64_t addr, unsigned int recurse);
 
-/* A char array as a C string: every byte but a last NUL, as GDB does
- * when "print null-stop" is off. */
+/*
+ * A char array as a C string: every byte but a last NUL, as GDB does when
+ * "print null-stop" is off.  GDB stops a long one after "print elements"
+ * (256 in the classic crash) characters, counted by runs of one repeated
+ * character: a run that crosses the limit is shown whole, then "...".
+ */
+#define PRINT_ELEMENTS 256
 static void print_char_array(struct strbuf *sb, const unsigned char *buf,
 			     uint64_t n)
 {
-	uint64_t i;
+	uint64_t i = 0, run;
 
 	if (n && !buf[n - 1])
 		n--;
 	strbuf_printf(sb, "\"");
-	for (i = 0; i < n; i++)
-		value_print_char(sb, buf[i], '"');
-	strbuf_printf(sb, "\"");
+	while (i < n && i < PRINT_ELEMENTS) {
+		for (run = 1; i + run < n && buf[i + run] == buf[i]; run++)
+			;
+		for (; run; run--, i++)
+			value_print_char(sb, buf[i], '"');
+	}
+	strbuf_printf(sb, i < n ? "\"..." : "\"");
 }
 
 static struct error *print_array(struct strbuf *sb,
@@ -411,17 +420,24 @@ struct error *value_print_bits(struct strbuf *sb,
 {
 	const unsigned char *p = (const unsigned char *)buf + bit_offset / 8;
 	unsigned int shift = bit_offset % 8;
-	size_t nbytes = (shift + bit_size + 7) / 8;
+	size_t nbytes = (shift + bit_size + 7) / 8, i;
+	/* a field of up to 64 bits may straddle 9 bytes */
+	unsigned __int128 wide = 0;
 	uint64_t raw;
 
-	if (bit_size > 56 || bit_offset / 8 + nbytes > len)
+	if (bit_size == 0 || bit_size > 64 || bit_offset / 8 + nbytes > len)
 		return error_create(ERR_UNSUPPORTED, "a %" PRIu32 "-bit field",
 				    bit_size);
-	raw = get_uint(p, nbytes, o->big_endian);
+	for (i = 0; i < nbytes; i++)
+		wide |= (unsigned __int128)p[o->big_endian ? nbytes - 1 - i : i]
+			<< (8 * i);
 	if (o->big_endian)
-		raw >>= 8 * nbytes - shift - bit_size;
+		wide >>= 8 * nbytes - shift - bit_size;
 	else
-		raw >>= shift;
+		wide >>= shift;
+	raw = (uint64_t)wide;
+	if (bit_size < 64)
+		raw &= (UINT64_C(1) << bit_size) - 1;
 	if (type_strip_typedefs(t).type->flags & TYPE_SIGNED)
 		raw = (uint64_t)sign_extend(raw, bit_size);
 	return print_scalar(sb, o, t, raw, bit_size);
