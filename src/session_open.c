@@ -231,6 +231,7 @@ struct error *session_open(struct session *s, const char *namelist,
 
 void session_close(struct session *s)
 {
+	session_modules_reset(s);
 	vmem_close(s->vmem);
 	lines_close(s->lines);
 	debuginfo_close(s->debuginfo);

@@ -155,6 +155,15 @@ struct error *kernel_read_number(const struct kernel *k, uint64_t addr,
 	return NULL;
 }
 
+struct error *kernel_read(const struct kernel *k, uint64_t addr, void *buf,
+			  size_t len)
+{
+	if (!k->vm)
+		return error_create(ERR_UNSUPPORTED, "%#" PRIx64 ": no kernel "
+				    "virtual memory", addr);
+	return vmem_read(k->vm, addr, buf, len);
+}
+
 struct error *kernel_read_pointer(const struct kernel *k, uint64_t addr,
 				  uint64_t *value)
 {
@@ -231,5 +240,38 @@ struct error *kernel_cpu_in_mask(const struct kernel *k, const char *mask_var,
 	if (err)
 		return err;
 	*set = (word >> (cpu % 64)) & 1;
+	return NULL;
+}
+
+struct error *kernel_enumerator(const struct kernel *k, const char *name,
+				int64_t *value)
+{
+	struct dwarf_index_match m;
+	const struct type *t;
+
+	if (!k->di || !debuginfo_lookup(k->di, name, DWARF_INDEX_ENUMERATOR,
+					&m))
+		return error_create(ERR_NOT_FOUND, "no debug info for the "
+				    "enumerator %s", name);
+	return types_enumerator(debuginfo_types(k->di), debuginfo_die(&m), &t,
+				value);
+}
+
+struct error *kernel_type_size(const struct kernel *k, const char *type_name,
+			       uint64_t *size)
+{
+	const struct type *t;
+	struct error *err;
+
+	if (!k->di)
+		return error_create(ERR_UNSUPPORTED, "%s: no debug info",
+				    type_name);
+	err = debuginfo_type(k->di, type_name, DWARF_INDEX_STRUCT |
+			     DWARF_INDEX_UNION | DWARF_INDEX_TYPEDEF, &t);
+	if (err)
+		return err;
+	t = type_complete(debuginfo_types(k->di),
+			  type_strip_typedefs((struct type_ref){ .type = t }).type);
+	*size = t->size;
 	return NULL;
 }
