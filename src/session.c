@@ -242,7 +242,7 @@ bool session_symbol_named(struct session *s, const char *name,
 		return true;
 	}
 	ml = session_modules(s, NULL);
-	if (!ml || !(ms = modules_name_first(ml, name, &it)))
+	if (!ml || !(ms = modules_name_first(ml, name, false, &it)))
 		return false;
 	from_module(ms, it.mod, ret);
 	return true;

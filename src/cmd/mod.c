@@ -16,8 +16,7 @@ const char *const mod_help[] = {
 	"  mod - module information and loading of symbols",
 	"",
 	"SYNOPSIS",
-	"  mod [-s module [objfile] | -d module | -S [directory] | -D | -t |",
-	"      address]",
+	"  mod [-s module [objfile] | -d module | -S [directory] | -D | -t]",
 	"",
 	"DESCRIPTION",
 	"  With no arguments, this command lists the loaded modules: the address",
@@ -28,8 +27,8 @@ const char *const mod_help[] = {
 	"  were loaded, or \"(not loaded)\".  \"[CONFIG_KALLSYMS]\" says that",
 	"  the kernel kept the module's own symbol table: then every symbol of",
 	"  the module already has a name in sym, rd -s and expressions, with",
-	"  no object file.  With an address, only the module whose struct",
-	"  module or base is there is shown.",
+	"  no object file.  Where a module is named (-s, -d), the address of",
+	"  its struct module or of its text may stand for its name.",
 	"",
 	"  Loading a module's object file (.ko) adds the symbols the kernel",
 	"  left out and the symbol types nm(1) shows.  The file must be the",
@@ -402,6 +401,23 @@ static int forget_objects(struct session *s, const char *name)
 	return rc;
 }
 
+/* The name of the module arg names: its name, or the hexadecimal address
+ * of its struct module or text; arg itself if none matches. */
+static const char *module_name_of(const struct module_list *ml,
+				  const char *arg)
+{
+	char *end;
+	uint64_t addr = strtoull(arg, &end, 16);
+	size_t i;
+
+	if (modules_find(ml, arg) || *end || end == arg)
+		return arg;
+	for (i = 0; i < ml->n; i++)
+		if (ml->mods[i].addr == addr || ml->mods[i].base == addr)
+			return ml->mods[i].name;
+	return arg;
+}
+
 int cmd_mod(struct session *s, int argc, char **argv)
 {
 	struct module_list *ml;
@@ -419,9 +435,23 @@ int cmd_mod(struct session *s, int argc, char **argv)
 		case 't': taints = true; break;
 		default:
 			fprintf(stderr, "usage: mod [-s module [objfile] | -d "
-				"module | -S [directory] | -D | -t | address]\n");
+				"module | -S [directory] | -D | -t]\n");
 			return 1;
 		}
+	}
+	if (one || forget) {
+		/* a module by name, or by the address of its struct module
+		 * or of its text, as the classic crash takes it */
+		const char *name = one ? one : forget;
+
+		ml = modules_or_say(s);
+		if (!ml)
+			return 1;
+		name = module_name_of(ml, name);
+		if (one)
+			one = name;
+		else
+			forget = name;
 	}
 	if ((one != NULL) + all + (forget != NULL) + forget_all + taints > 1) {
 		fprintf(stderr, "mod: -s, -S, -d, -D and -t go alone\n");
@@ -439,20 +469,9 @@ int cmd_mod(struct session *s, int argc, char **argv)
 	else if (all)
 		rc = load_objects(s, ml, NULL, NULL, argv[optind]);
 	else if (argv[optind]) {
-		uint64_t addr;
-		struct error *err = session_address(s, argv[optind], &addr);
-
-		if (err) {
-			fprintf(stderr, "mod: %s\n", err->message);
-			error_free(err);
-			return 1;
-		}
-		rc = 0;
-		if (!print_list(s, ml, true, addr)) {
-			fprintf(stderr, "mod: no module at %#" PRIx64 "\n",
-				addr);
-			rc = 1;
-		}
+		fprintf(stderr, "mod: unexpected argument %s (a module to load "
+			"goes after -s)\n", argv[optind]);
+		return 1;
 	} else {
 		print_list(s, ml, false, 0);
 		rc = 0;

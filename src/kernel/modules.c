@@ -517,8 +517,10 @@ const struct module_symbol *modules_lookup_addr(const struct module_list *ml,
 	if (!lo)
 		return NULL;
 	s = &m->syms[lo - 1];
-	/* back to the first (best) of the symbols at that address */
-	while (s > m->syms && s[-1].addr == s->addr)
+	/* the first of several at addr itself, the last of those below it,
+	 * as the classic crash names them (cleanup_module's alias is named
+	 * at its entry, cleanup_module inside it) */
+	while (s->addr == addr && s > m->syms && s[-1].addr == s->addr)
 		s--;
 	if (s->region != r)
 		return NULL;
@@ -529,10 +531,27 @@ const struct module_symbol *modules_lookup_addr(const struct module_list *ml,
 	return s;
 }
 
+/* name is base with a compiler's clone suffix: base.isra.N, base.part.N,
+ * base.constprop.N, base.llvm.N */
+static bool is_clone(const char *name, const char *base)
+{
+	static const char *const suffixes[] = { ".isra.", ".part.",
+						".constprop.", ".llvm." };
+	size_t n = strlen(base), i;
+
+	if (strncmp(name, base, n) || name[n] != '.')
+		return false;
+	for (i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++)
+		if (!strncmp(name + n, suffixes[i], strlen(suffixes[i])))
+			return true;
+	return false;
+}
+
 const struct module_symbol *modules_name_first(const struct module_list *ml,
-					       const char *name,
+					       const char *name, bool clones,
 					       struct modules_name_iter *it)
 {
+	it->clones = clones;
 	it->ml = ml;
 	it->name = name;
 	it->m = 0;
@@ -549,7 +568,8 @@ const struct module_symbol *modules_name_next(struct modules_name_iter *it)
 		while (it->i < m->nsyms) {
 			const struct module_symbol *s = &m->syms[it->i++];
 
-			if (!strcmp(s->name, it->name)) {
+			if (!strcmp(s->name, it->name) ||
+			    (it->clones && is_clone(s->name, it->name))) {
 				it->mod = m;
 				return s;
 			}

@@ -83,24 +83,29 @@ const struct kmodule *modules_at(const struct module_list *ml, uint64_t addr,
 				 unsigned *region);
 
 /* The symbol naming addr: the nearest at or below it in the same module
- * region (the first of several at one address); *off = addr - its
- * address.  NULL if none. */
+ * region; *off = addr - its address.  Of several at one address, the
+ * first names that address, the last the bytes after it (as in the
+ * classic crash).  NULL if none. */
 const struct module_symbol *modules_lookup_addr(const struct module_list *ml,
 						uint64_t addr,
 						const struct kmodule **mod,
 						uint64_t *off);
 
-/* Every module symbol named name, module by module:
- *	for (s = modules_name_first(ml, name, &it); s; s = modules_name_next(&it))
+/* Every module symbol named name (with clones, also gcc's and clang's
+ * copies of a function: name.isra.N, name.part.N, name.constprop.N,
+ * name.llvm.N), module by module, by address:
+ *	for (s = modules_name_first(ml, name, false, &it); s;
+ *	     s = modules_name_next(&it))
  * it.mod is the module of the symbol returned. */
 struct modules_name_iter {
 	const struct module_list *ml;
 	const char *name;
+	bool clones;
 	size_t m, i;
 	const struct kmodule *mod;
 };
 const struct module_symbol *modules_name_first(const struct module_list *ml,
-					       const char *name,
+					       const char *name, bool clones,
 					       struct modules_name_iter *it);
 const struct module_symbol *modules_name_next(struct modules_name_iter *it);
 
