@@ -1,4 +1,6 @@
+#include <errno.h>
 #include <ftw.h>
+#include <sys/stat.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -324,6 +326,15 @@ static int load_objects(struct session *s, struct module_list *ml,
 				paths[i] = strdup(file);
 	} else {
 		if (dir) {
+			struct stat st;
+
+			if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+				fprintf(stderr, "mod: %s: %s\n", dir,
+					stat(dir, &st) ? strerror(errno) :
+					"not a directory");
+				free(paths);
+				return 1;
+			}
 			snprintf(sr.dirs[0], sizeof(sr.dirs[0]), "%s", dir);
 			sr.ndirs = 1;
 		} else {
@@ -337,8 +348,15 @@ static int load_objects(struct session *s, struct module_list *ml,
 		if (only && strcmp(m->name, only))
 			continue;
 		if (!paths[i]) {
-			fprintf(stderr, "mod: cannot find %s.ko%s%s\n",
-				m->name, dir ? " under " : "", dir ? dir : "");
+			int d;
+
+			fprintf(stderr, "mod: cannot find %s.ko under ",
+				m->name);
+			for (d = 0; d < sr.ndirs; d++)
+				fprintf(stderr, "%s%s", d ? ", " : "",
+					sr.dirs[d]);
+			fprintf(stderr, "%s\n", sr.ndirs ? "" :
+				"any directory (no release known)");
 			rc = 1;
 			continue;
 		}
