@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cmd/commands.h"
+#include "kernel/modules.h"
 #include "session.h"
 #include "symbols/symtab.h"
 #include "util/error.h"
@@ -167,21 +168,106 @@ bool session_run_command(struct session *s, const char *line)
 	return rc >= 0;
 }
 
+struct module_list *session_modules(struct session *s,
+				    const struct error **why)
+{
+	if (!s->modules_tried) {
+		struct kernel k = session_kernel(s);
+
+		s->modules_tried = true;
+		if (!s->symtab || !s->debuginfo || !s->vmem)
+			s->modules_error = error_create(ERR_UNSUPPORTED,
+				"no module list: %s", !s->vmem ?
+				"no kernel virtual memory" :
+				"it needs the vmlinux with its debug info");
+		else
+			s->modules_error = modules_read(&k, &s->modules);
+	}
+	if (why)
+		*why = s->modules_error;
+	return s->modules;
+}
+
+void session_modules_reset(struct session *s)
+{
+	modules_free(s->modules);
+	error_free(s->modules_error);
+	s->modules = NULL;
+	s->modules_error = NULL;
+	s->modules_tried = false;
+}
+
+static void from_module(const struct module_symbol *ms,
+			const struct kmodule *m, struct session_symbol *ret)
+{
+	*ret = (struct session_symbol){ .name = ms->name, .addr = ms->addr,
+					.type = ms->type, .module = m };
+}
+
+bool session_symbol_at(struct session *s, uint64_t addr,
+		       struct session_symbol *ret, uint64_t *off)
+{
+	const struct symbol *sym = NULL;
+	const struct module_symbol *ms;
+	const struct module_list *ml;
+	const struct kmodule *m;
+	uint64_t o = 0;
+
+	if (s->symtab)
+		sym = symtab_lookup_addr(s->symtab, addr, &o);
+	/* per-cpu symbols are offsets into a per-cpu area, not addresses */
+	if (sym && !(sym->fixed && sym->type != 'A')) {
+		*ret = (struct session_symbol){ .name = sym->name,
+						.addr = sym->addr,
+						.type = sym->type,
+						.vmlinux = sym };
+		*off = o;
+		return true;
+	}
+	ml = session_modules(s, NULL);
+	if (!ml || !(ms = modules_lookup_addr(ml, addr, &m, off)))
+		return false;
+	from_module(ms, m, ret);
+	return true;
+}
+
+bool session_symbol_named(struct session *s, const char *name,
+			  struct session_symbol *ret)
+{
+	const struct symbol *sym = s->symtab ?
+				   symtab_lookup_name(s->symtab, name) : NULL;
+	struct modules_name_iter it;
+	const struct module_symbol *ms;
+	const struct module_list *ml;
+
+	if (sym) {
+		*ret = (struct session_symbol){ .name = sym->name,
+						.addr = sym->addr,
+						.type = sym->type,
+						.vmlinux = sym };
+		return true;
+	}
+	ml = session_modules(s, NULL);
+	if (!ml || !(ms = modules_name_first(ml, name, false, &it)))
+		return false;
+	from_module(ms, it.mod, ret);
+	return true;
+}
+
 static struct error *resolve_symbol(const char *name, uint64_t *value,
 				    void *arg)
 {
 	struct session *s = arg;
-	const struct symbol *sym;
+	struct session_symbol sym;
 
 	if (!s->symtab)
 		return error_create(ERR_NOT_FOUND, "symbol not found: %s (no "
 				    "symbols: no vmlinux or a stripped one)",
 				    name);
-	sym = symtab_lookup_name(s->symtab, name);
-	if (!sym)
+	if (!session_symbol_named(s, name, &sym))
 		return error_create(ERR_NOT_FOUND, "symbol not found: %s",
 				    name);
-	*value = sym->addr;
+	*value = sym.addr;
 	return NULL;
 }
 

@@ -12,7 +12,9 @@
 #include "kernel/kernel.h"
 
 struct debuginfo;
+struct kmodule;
 struct lines;
+struct module_list;
 struct symtab;
 struct vmem;
 struct vmlinux;
@@ -35,6 +37,10 @@ struct session {
 	struct debuginfo *debuginfo;	/* NULL: no vmlinux */
 	struct lines *lines;	/* source lines, opened on first use */
 	bool lines_tried;
+	/* The loaded modules, read on first use (session_modules()). */
+	struct module_list *modules;
+	struct error *modules_error;	/* why they could not be read */
+	bool modules_tried;
 	struct vmem *vmem;	/* NULL: no kernel virtual memory */
 	char *vmem_why;		/* why not, if vmem is NULL */
 	uint64_t kaslr_offset;
@@ -68,6 +74,32 @@ struct error *session_tasks(struct session *s, const struct task_table **ret);
 /* The current context (set, the panic task by default): NULL and an error
  * if there are no tasks. */
 struct error *session_context(struct session *s, const struct task **ret);
+
+/* The loaded modules and their symbols, read on first use; NULL if they
+ * cannot be read (*why says why; it stays the session's). */
+struct module_list *session_modules(struct session *s,
+				    const struct error **why);
+/* Forget the modules (and the object files loaded for them): the next
+ * session_modules() reads them again. */
+void session_modules_reset(struct session *s);
+
+/* A symbol of either source: the vmlinux's symbol table or a module's. */
+struct session_symbol {
+	const char *name;
+	uint64_t addr;
+	char type;		/* nm letter */
+	const struct kmodule *module;	/* NULL: a vmlinux symbol */
+	const struct symbol *vmlinux;	/* the vmlinux symbol, if one */
+};
+
+/* The symbol naming addr (*off = addr - its address): the vmlinux's, else
+ * that of the module holding addr.  Per-cpu offsets name no address.
+ * false if none does. */
+bool session_symbol_at(struct session *s, uint64_t addr,
+		       struct session_symbol *ret, uint64_t *off);
+/* The symbol named name: the vmlinux's, else the first module's. */
+bool session_symbol_named(struct session *s, const char *name,
+			  struct session_symbol *ret);
 
 /* Run one command line; returns false when the session should end. */
 bool session_run_command(struct session *s, const char *line);

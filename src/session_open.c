@@ -234,6 +234,7 @@ void session_close(struct session *s)
 {
 	tasks_free(s->tasks);
 	free(s->tasks_why);
+	session_modules_reset(s);
 	vmem_close(s->vmem);
 	lines_close(s->lines);
 	debuginfo_close(s->debuginfo);

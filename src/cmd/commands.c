@@ -13,6 +13,8 @@ static const struct command commands[] = {
 	{ "help", cmd_help, "list commands, show a command's help, or "
 	  "describe the dump (-D, -n)", help_help },
 	{ "log", cmd_log, "dump the kernel log", log_help },
+	{ "mod", cmd_mod, "module information and loading of symbols",
+	  mod_help },
 	{ "p", cmd_p, "print the value of an expression", p_help },
 	{ "ptob", cmd_ptob, "page to bytes", ptob_help },
 	{ "pte", cmd_pte, "translate a page table entry", pte_help },

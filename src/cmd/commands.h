@@ -53,6 +53,7 @@ int cmd_btop(struct session *s, int argc, char **argv);
 int cmd_eval(struct session *s, int argc, char **argv);
 int cmd_help(struct session *s, int argc, char **argv);
 int cmd_log(struct session *s, int argc, char **argv);
+int cmd_mod(struct session *s, int argc, char **argv);
 int cmd_p(struct session *s, int argc, char **argv);
 int cmd_ps(struct session *s, int argc, char **argv);
 int cmd_ptob(struct session *s, int argc, char **argv);
@@ -74,6 +75,6 @@ extern const char *const ascii_help[], *const btop_help[], *const eval_help[],
 	*const ptov_help[], *const quit_help[],
 	*const rd_help[], *const set_help[], *const struct_help[], *const sym_help[], *const sys_help[],
 	*const task_help[], *const union_help[], *const vtop_help[], *const whatis_help[];
-extern const char *const p_help[];
+extern const char *const p_help[], *const mod_help[];
 
 #endif

@@ -93,7 +93,7 @@ static int64_t signed_value(const struct rd *rd, uint64_t v)
 static void print_value(struct rd *rd, uint64_t v)
 {
 	FILE *out = rd->s->out;
-	const struct symbol *sym;
+	struct session_symbol sym;
 	uint64_t off;
 	/* Decimal columns are as wide as the type's longest number. */
 	static const int dec_width[] = { [1] = 3, [2] = 5, [4] = 10, [8] = 15 };
@@ -101,15 +101,15 @@ static void print_value(struct rd *rd, uint64_t v)
 					  [8] = 20 };
 
 	if (rd->symbols && rd->size == 8 && rd->s->symtab &&
-	    (sym = symtab_lookup_addr(rd->s->symtab, v, &off)) &&
-	    !sym->fixed) {
+	    session_symbol_at(rd->s, v, &sym, &off) &&
+	    !(sym.vmlinux && sym.vmlinux->fixed)) {
 		char name[256];
 
 		if (off)
-			snprintf(name, sizeof(name), "%s+%" PRIu64, sym->name,
+			snprintf(name, sizeof(name), "%s+%" PRIu64, sym.name,
 				 off);
 		else
-			snprintf(name, sizeof(name), "%s", sym->name);
+			snprintf(name, sizeof(name), "%s", sym.name);
 		fprintf(out, "%-16s ", name);
 	} else if (rd->decimal) {
 		fprintf(out, "%*" PRId64 " ", dec_width[rd->size],

@@ -156,6 +156,15 @@ struct error *kernel_read_number(const struct kernel *k, uint64_t addr,
 	return NULL;
 }
 
+struct error *kernel_read(const struct kernel *k, uint64_t addr, void *buf,
+			  size_t len)
+{
+	if (!k->vm)
+		return error_create(ERR_UNSUPPORTED, "%#" PRIx64 ": no kernel "
+				    "virtual memory", addr);
+	return vmem_read(k->vm, addr, buf, len);
+}
+
 struct error *kernel_read_pointer(const struct kernel *k, uint64_t addr,
 				  uint64_t *value)
 {
@@ -235,7 +244,7 @@ struct error *kernel_cpu_in_mask(const struct kernel *k, const char *mask_var,
 	return NULL;
 }
 
-struct error *kernel_enum_value(const struct kernel *k, const char *name,
+struct error *kernel_enumerator(const struct kernel *k, const char *name,
 				int64_t *value)
 {
 	struct dwarf_index_match m;
@@ -264,4 +273,23 @@ struct error *kernel_direct_map_base(const struct kernel *k, uint64_t *base)
 		return NULL;
 	err = kernel_read_pointer(k, at, base);
 	return err ? error_prefix(err, "%s", arch->direct_map_symbol) : NULL;
+}
+
+struct error *kernel_type_size(const struct kernel *k, const char *type_name,
+			       uint64_t *size)
+{
+	const struct type *t;
+	struct error *err;
+
+	if (!k->di)
+		return error_create(ERR_UNSUPPORTED, "%s: no debug info",
+				    type_name);
+	err = debuginfo_type(k->di, type_name, DWARF_INDEX_STRUCT |
+			     DWARF_INDEX_UNION | DWARF_INDEX_TYPEDEF, &t);
+	if (err)
+		return err;
+	t = type_complete(debuginfo_types(k->di),
+			  type_strip_typedefs((struct type_ref){ .type = t }).type);
+	*size = t->size;
+	return NULL;
 }

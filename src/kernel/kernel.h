@@ -47,6 +47,9 @@ struct error *kernel_var_number(const struct kernel *k, const char *var,
  * order. */
 struct error *kernel_read_number(const struct kernel *k, uint64_t addr,
 				 size_t size, uint64_t *value);
+/* len bytes at kernel virtual address addr. */
+struct error *kernel_read(const struct kernel *k, uint64_t addr, void *buf,
+			  size_t len);
 /* A pointer (8 bytes on 64-bit kernels) at addr. */
 struct error *kernel_read_pointer(const struct kernel *k, uint64_t addr,
 				  uint64_t *value);
@@ -70,9 +73,13 @@ struct error *kernel_read_field(const struct kernel *k, uint64_t addr,
 /* Where the direct map of physical memory starts (it moves with KASLR). */
 struct error *kernel_direct_map_base(const struct kernel *k, uint64_t *base);
 
-/* The value of an enumerator ("MM_ANONPAGES"). */
-struct error *kernel_enum_value(const struct kernel *k, const char *name,
+
+/* The value of an enumerator ("MOD_TEXT") of some enum type. */
+struct error *kernel_enumerator(const struct kernel *k, const char *name,
 				int64_t *value);
+/* sizeof(struct type_name) (or of a union or typedef of that name). */
+struct error *kernel_type_size(const struct kernel *k, const char *type_name,
+			       uint64_t *size);
 
 /* Per-cpu data: the number of possible cpu ids, and where cpu's copy of
  * the per-cpu variable at addr lies. */

@@ -64,7 +64,7 @@ struct error *task_mem_open(const struct kernel *k,
 	if (!err)
 		err = kernel_field(k, "mm_struct", "rss_stat", &r->rss_stat);
 	for (i = 0; i < 3 && !err; i++)
-		err = kernel_enum_value(k, counters[i], &r->idx[i]);
+		err = kernel_enumerator(k, counters[i], &r->idx[i]);
 	if (!err) {
 		r->percpu = kernel_has_member(k, "mm_struct",
 					      "rss_stat[0].counters");

@@ -70,10 +70,8 @@ static bool is_abs(const struct symbol *s)
 	return s->section == SHN_ABS;
 }
 
-/* The letter nm (and so System.map) shows: from the binding and from the
- * flags of the symbol's section, as binutils derives it. */
-static char type_letter(const struct vmlinux_section *sec, unsigned bind,
-			unsigned type)
+char symtab_nm_letter(bool in_section, uint32_t sh_type, uint64_t sh_flags,
+		      unsigned bind, unsigned type)
 {
 	char c;
 
@@ -83,17 +81,24 @@ static char type_letter(const struct vmlinux_section *sec, unsigned bind,
 		return 'u';
 	if (type == STT_GNU_IFUNC)
 		return 'i';
-	if (!sec)
+	if (!in_section)
 		c = 'a';
-	else if (sec->flags & SHF_EXECINSTR)
+	else if (sh_flags & SHF_EXECINSTR)
 		c = 't';
-	else if (sec->type == SHT_NOBITS)
+	else if (sh_type == SHT_NOBITS)
 		c = 'b';
-	else if (!(sec->flags & SHF_WRITE))
+	else if (!(sh_flags & SHF_WRITE))
 		c = 'r';
 	else
 		c = 'd';
 	return bind == STB_GLOBAL ? c - 'a' + 'A' : c;
+}
+
+static char type_letter(const struct vmlinux_section *sec, unsigned bind,
+			unsigned type)
+{
+	return sec ? symtab_nm_letter(true, sec->type, sec->flags, bind, type)
+		   : symtab_nm_letter(false, 0, 0, bind, type);
 }
 
 static int bind_rank(unsigned bind)

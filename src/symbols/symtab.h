@@ -40,6 +40,12 @@ struct symbol {
 	bool fixed;		/* not moved by the relocation offset */
 };
 
+/* The letter nm shows for a symbol of binding bind and type type (STB_*,
+ * STT_*) in a section of that type and those flags (in_section false:
+ * an absolute symbol), as binutils derives it. */
+char symtab_nm_letter(bool in_section, uint32_t sh_type, uint64_t sh_flags,
+		      unsigned bind, unsigned type);
+
 /*
  * Read the symbol table of vm.  ERR_NOT_FOUND if the file was stripped
  * (no .symtab) or keeps no usable symbol; ERR_FORMAT if the table is
