@@ -6,7 +6,8 @@
    no VMCOREINFO;
  - the `log` command's options and some of their combinations in a
    session, line for line, on several dump formats;
- - a copy of a dump with its ring buffer damaged (log_damage.py).
+ - a copy of a dump with its ring buffer damaged (log_damage.py);
+ - `log -a` on a copy with audit records put in its queues (log_audit.py).
 
 Prints "ok NAME", "FAIL NAME: why" or "skip NAME: why" lines.
 """
@@ -20,6 +21,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dumpinfo_check import CRASH, ROOT, ORACLE, report  # noqa: E402
 from cmds_check import SEP, oracle_answers, split  # noqa: E402
+import log_audit  # noqa: E402
 import log_damage  # noqa: E402
 
 # Every option of the classic crash's `help log` that these kernels have
@@ -210,6 +212,7 @@ def main():
             continue
         check_session(d, facts, vmlinux, kver)
         log_damage.check(d, facts, vmlinux, kver)
+        log_audit.check(d, facts, vmlinux, kver)
 
 
 if __name__ == "__main__":

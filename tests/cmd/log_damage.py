@@ -5,7 +5,7 @@ A copy of a real ELF dump is damaged in place, one way at a time:
     crash skips them silently; our log must be its log of the same damaged
     copy, and a note must name the ids;
  B. a tail id that does not fit the ring (the classic crash would walk
-    2^40 ids): we must still show the whole log, as the classic crash shows
+    some 2^62 ids to wrap around to the head): we must still show the whole log, as the classic crash shows
     the undamaged dump's, and say why;
  C. one record's text block made malformed: that record is left out, the
     rest shown, and a note names its id and descriptor;
@@ -187,9 +187,9 @@ def check(d, facts, vmlinux, kver):
             report("%d descriptor(s) between ids %d and %d hold other ids"
                    % (n, first, first + n - 1) in err,
                    name + ": junk descriptors are named", repr(err[:300]))
-        # B: a tail 2^40 ids behind
+        # B: a tail 2^40 ids ahead of the head
         with Patch(copy, [to_offset(loads, phys[2], 8)],
-                   struct.pack("<Q", tail - (1 << 40))):
+                   struct.pack("<Q", tail + (1 << 40))):
             got, err = ours(vmlinux, copy)
             report(got == log, name + ": a damaged tail id, the whole log",
                    first_diff(got, log))
