@@ -177,6 +177,10 @@ struct error *log_print(FILE *out, const struct kernel *k,
 	struct printk_stats st;
 	struct error *err;
 
+	if (o->level && !k->di)
+		return error_create(ERR_UNSUPPORTED, "-m: the level is a bit "
+				    "field of struct printk_info that only the "
+				    "vmlinux's types locate");
 	if (o->wall_clock && !o->no_time) {
 		if (!k->di)
 			return error_create(ERR_UNSUPPORTED, "-T: the boot time "
