@@ -21,9 +21,20 @@ void print_answer(struct session *s, const char *cmd, struct strbuf *sb,
 void print_pte_flags(struct session *s, uint64_t entry, bool large);
 void print_centred(FILE *out, const char *text, int width, bool lean_right);
 
-/* The kernel log, for log and crash --log (log.c). */
-struct error *log_print(FILE *out, struct vmem *vm,
-			const struct vmcoreinfo *vi, bool no_time);
+/* The kernel log, for log and crash --log (log.c): k->di and k->symtab
+ * may be NULL (then VMCOREINFO must locate the log, and -m and -T cannot
+ * be had). */
+struct kernel;
+struct log_options {
+	bool no_time;		/* -t */
+	bool wall_clock;	/* -T */
+	bool level;		/* -m */
+	bool dict;		/* -d */
+	bool caller;		/* -c */
+};
+struct error *log_print(FILE *out, const struct kernel *k,
+			const struct vmcoreinfo *vi,
+			const struct log_options *o);
 
 /* "struct NAME {...}" of the structure at addr, or its members ("a,b.c")
  * as "  a = ...," lines; format 0, 'x' or 'd' (struct.c). */

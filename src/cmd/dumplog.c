@@ -1,5 +1,6 @@
 #include "../arch/vmem.h"
 #include "../dump/dump.h"
+#include "../kernel/kernel.h"
 #include "../util/error.h"
 #include "commands.h"
 #include "dumplog.h"
@@ -11,7 +12,10 @@ struct error *dumplog_print(FILE *out, struct dump *d)
 
 	if (err)
 		return err;
-	err = log_print(out, vm, d->vmcoreinfo, false);
+	struct kernel k = { .dump = d, .vm = vm };
+	struct log_options o = { 0 };
+
+	err = log_print(out, &k, d->vmcoreinfo, &o);
 	vmem_close(vm);
 	return err;
 }

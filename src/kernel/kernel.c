@@ -183,6 +183,83 @@ struct error *kernel_field(const struct kernel *k, const char *type_name,
 	return err ? error_prefix(err, "%s.%s", type_name, member) : NULL;
 }
 
+struct error *kernel_type_size(const struct kernel *k, const char *type_name,
+			       uint64_t *size)
+{
+	const struct type *t;
+	struct error *err;
+
+	if (!k->di)
+		return error_create(ERR_UNSUPPORTED, "%s: no debug info",
+				    type_name);
+	err = debuginfo_type(k->di, type_name, DWARF_INDEX_STRUCT |
+			     DWARF_INDEX_UNION | DWARF_INDEX_TYPEDEF, &t);
+	if (err)
+		return err;
+	t = type_strip_typedefs((struct type_ref){ .type = t }).type;
+	t = type_complete(debuginfo_types(k->di), t);
+	*size = t->size;
+	return NULL;
+}
+
+struct error *kernel_bitfield(const struct kernel *k, const char *type_name,
+			      const char *member, uint64_t *bit_offset,
+			      uint32_t *bit_size)
+{
+	struct type_member_info mi;
+	const struct type *t;
+	struct error *err;
+
+	if (!k->di)
+		return error_create(ERR_UNSUPPORTED, "%s.%s: no debug info",
+				    type_name, member);
+	err = debuginfo_type(k->di, type_name, DWARF_INDEX_STRUCT |
+			     DWARF_INDEX_UNION | DWARF_INDEX_TYPEDEF, &t);
+	if (!err)
+		err = type_member_lookup(debuginfo_types(k->di), t, member,
+					 &mi);
+	if (err)
+		return error_prefix(err, "%s.%s", type_name, member);
+	*bit_offset = mi.bit_offset;
+	*bit_size = mi.bit_size;
+	return NULL;
+}
+
+struct error *kernel_read_bitfield(const struct kernel *k, uint64_t addr,
+				   uint64_t bit_offset, uint32_t bit_size,
+				   uint64_t *value)
+{
+	unsigned char b[8] = { 0 };
+	unsigned int shift = (unsigned int)(bit_offset % 8), i, n;
+	uint64_t v = 0;
+	struct error *err;
+
+	if (!k->vm)
+		return error_create(ERR_UNSUPPORTED, "%#" PRIx64 ": no kernel "
+				    "virtual memory", addr);
+	if (bit_size == 0 || bit_size > 57)
+		return error_create(ERR_INVALID, "a %u-bit field is not read "
+				    "as a number", bit_size);
+	n = (shift + bit_size + 7) / 8;
+	err = vmem_read(k->vm, addr + bit_offset / 8, b, n);
+	if (err)
+		return err;
+	/* DWARF counts bits from the first byte's least significant bit on
+	 * little-endian machines, from its most significant on big-endian
+	 * ones. */
+	if (k->dump->big_endian) {
+		for (i = 0; i < n; i++)
+			v = v << 8 | b[i];
+		v >>= n * 8 - shift - bit_size;
+	} else {
+		for (i = n; i-- > 0;)
+			v = v << 8 | b[i];
+		v >>= shift;
+	}
+	*value = v & ((UINT64_C(1) << bit_size) - 1);
+	return NULL;
+}
+
 bool kernel_has_member(const struct kernel *k, const char *type_name,
 		       const char *member)
 {
@@ -273,23 +350,4 @@ struct error *kernel_direct_map_base(const struct kernel *k, uint64_t *base)
 		return NULL;
 	err = kernel_read_pointer(k, at, base);
 	return err ? error_prefix(err, "%s", arch->direct_map_symbol) : NULL;
-}
-
-struct error *kernel_type_size(const struct kernel *k, const char *type_name,
-			       uint64_t *size)
-{
-	const struct type *t;
-	struct error *err;
-
-	if (!k->di)
-		return error_create(ERR_UNSUPPORTED, "%s: no debug info",
-				    type_name);
-	err = debuginfo_type(k->di, type_name, DWARF_INDEX_STRUCT |
-			     DWARF_INDEX_UNION | DWARF_INDEX_TYPEDEF, &t);
-	if (err)
-		return err;
-	t = type_complete(debuginfo_types(k->di),
-			  type_strip_typedefs((struct type_ref){ .type = t }).type);
-	*size = t->size;
-	return NULL;
 }

@@ -66,6 +66,19 @@ struct error *kernel_field(const struct kernel *k, const char *type_name,
  * follow the kernel's changes by asking the debug info). */
 bool kernel_has_member(const struct kernel *k, const char *type_name,
 		       const char *member);
+/* sizeof(type_name): a struct, union or typedef. */
+struct error *kernel_type_size(const struct kernel *k, const char *type_name,
+			       uint64_t *size);
+/* A bit field's place: bits from the start of type_name, and its width
+ * (0 if member is not a bit field). */
+struct error *kernel_bitfield(const struct kernel *k, const char *type_name,
+			      const char *member, uint64_t *bit_offset,
+			      uint32_t *bit_size);
+/* The bit field at bit_offset, bit_size wide, of the structure at addr, as
+ * the dump's byte order lays bit fields out (bit_size 1 to 57). */
+struct error *kernel_read_bitfield(const struct kernel *k, uint64_t addr,
+				   uint64_t bit_offset, uint32_t bit_size,
+				   uint64_t *value);
 /* The number stored in field f of the structure at addr. */
 struct error *kernel_read_field(const struct kernel *k, uint64_t addr,
 				const struct kernel_field *f, uint64_t *value);
@@ -77,9 +90,6 @@ struct error *kernel_direct_map_base(const struct kernel *k, uint64_t *base);
 /* The value of an enumerator ("MOD_TEXT") of some enum type. */
 struct error *kernel_enumerator(const struct kernel *k, const char *name,
 				int64_t *value);
-/* sizeof(struct type_name) (or of a union or typedef of that name). */
-struct error *kernel_type_size(const struct kernel *k, const char *type_name,
-			       uint64_t *size);
 
 /* Per-cpu data: the number of possible cpu ids, and where cpu's copy of
  * the per-cpu variable at addr lies. */

@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../arch/vmem.h"
 #include "../util/error.h"
+#include "kernel.h"
 #include "panic_log.h"
 #include "printk.h"
 
@@ -74,6 +76,7 @@ static int match_cpu(regex_t *re, const char *t, struct panic_log *out)
 struct error *panic_log_find(struct vmem *vm, const struct vmcoreinfo *vi,
 			     struct panic_log *out)
 {
+	struct kernel kern = { .dump = vm->dump, .vm = vm };
 	struct lines l = { 0 };
 	struct printk_stats st;
 	struct error *err;
@@ -83,7 +86,7 @@ struct error *panic_log_find(struct vmem *vm, const struct vmcoreinfo *vi,
 
 	memset(out, 0, sizeof(*out));
 	out->cpu = out->pid = -1;
-	err = printk_walk(vm, vi, keep, &l, &st);
+	err = printk_walk(&kern, vi, keep, &l, &st);
 	error_free(st.first_error);
 	if (!err && l.failed)
 		err = error_nomem();

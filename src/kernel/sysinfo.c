@@ -150,3 +150,26 @@ void sysinfo_free(struct sysinfo *si)
 		*e[i] = NULL;
 	}
 }
+
+struct error *sysinfo_boot_time(const struct kernel *k, int64_t *boot)
+{
+	struct sysinfo si;
+	struct error *err;
+
+	memset(&si, 0, sizeof(si));
+	read_time(k, &si);
+	read_uptime(k, &si);
+	if (si.err_time) {
+		err = error_prefix(si.err_time, "the crash time");
+		si.err_time = NULL;
+	} else if (si.err_uptime) {
+		err = error_prefix(si.err_uptime, "the uptime");
+		si.err_uptime = NULL;
+	} else {
+		err = NULL;
+	}
+	if (!err)
+		*boot = si.time - (int64_t)si.uptime;
+	sysinfo_free(&si);
+	return err;
+}

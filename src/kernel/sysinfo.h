@@ -26,5 +26,8 @@ struct sysinfo {
 
 void sysinfo_read(const struct kernel *k, struct sysinfo *si);
 void sysinfo_free(struct sysinfo *si);
+/* When the kernel booted, to the second, as the classic crash counts it:
+ * the crash time less the uptime in whole seconds. */
+struct error *sysinfo_boot_time(const struct kernel *k, int64_t *boot);
 
 #endif
