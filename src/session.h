@@ -11,6 +11,7 @@
 #include "dump/dump.h"
 #include "kernel/kernel.h"
 
+struct backtrace;
 struct debuginfo;
 struct lines;
 struct symtab;
@@ -33,6 +34,7 @@ struct session {
 	struct debuginfo *debuginfo;	/* NULL: no vmlinux */
 	struct lines *lines;	/* source lines, opened on first use */
 	bool lines_tried;
+	struct backtrace *backtrace;	/* bt's unwinder, opened on first use */
 	struct vmem *vmem;	/* NULL: no kernel virtual memory */
 	char *vmem_why;		/* why not, if vmem is NULL */
 	uint64_t kaslr_offset;

@@ -8,6 +8,7 @@
 #include "arch/arch.h"
 #include "arch/vmem.h"
 #include "dump/vmcoreinfo.h"
+#include "kernel/backtrace.h"
 #include "session.h"
 #include "symbols/debuginfo.h"
 #include "symbols/lines.h"
@@ -231,6 +232,7 @@ struct error *session_open(struct session *s, const char *namelist,
 
 void session_close(struct session *s)
 {
+	backtrace_close(s->backtrace);
 	vmem_close(s->vmem);
 	lines_close(s->lines);
 	debuginfo_close(s->debuginfo);
