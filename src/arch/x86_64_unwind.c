@@ -500,8 +500,16 @@ static int64_t prologue_frame(struct unwinder *u, uint64_t pc)
 		if (!memcmp(b + i, "\x0f\x1f\x44\x00\x00", 5) ||
 		    b[i] == 0xe8) {		/* ftrace's nop or call */
 			i += 5;
-		} else if (!memcmp(b + i, "\xf3\x0f\x1e\xfa", 4)) {
-			i += 4;			/* endbr64 */
+		} else if (!memcmp(b + i, "\xf3\x0f\x1e\xfa", 4) ||
+			   !memcmp(b + i, "\x66\x0f\x1f\x00", 4) ||
+			   !memcmp(b + i, "\x0f\x1f\x40\x00", 4)) {
+			i += 4;			/* endbr64, or nops for it */
+		} else if (!memcmp(b + i, "\x66\x0f\x1f\x44\x00\x00", 6)) {
+			i += 6;
+		} else if (!memcmp(b + i, "\x0f\x1f\x00", 3)) {
+			i += 3;
+		} else if (b[i] == 0x90) {
+			i++;
 		} else if (b[i] >= 0x50 && b[i] <= 0x57) {
 			size += 8;		/* push */
 			i++;

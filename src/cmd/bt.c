@@ -24,7 +24,7 @@ const char *const bt_help[] = {
 	"",
 	"DESCRIPTION",
 	"  Show the kernel stack backtrace of a task: by default the task that",
-	"  panicked (or, in a dump without a panic, the task on cpu 0).  Each",
+	"  panicked (in a dump without a panic, cpu 0's idle task).  Each",
 	"  frame shows the stack address that holds its return address, the",
 	"  function and the text address.  Exception frames (an interrupt, an",
 	"  exception, a system call's entry from user mode) show the registers",
@@ -141,8 +141,6 @@ static void word_text(struct session *s, uint64_t v, char *buf, size_t size)
 	if (s->symtab && v >= 0xffff800000000000ULL)
 		sym = symtab_lookup_addr(s->symtab, v, &off);
 	if (sym && strchr("TtWwDdBbRr", sym->type)) {
-		if (off)
-			snprintf(buf, size, "%-16s", sym->name);
 		if (off)
 			snprintf(buf, size, "%s+%" PRIu64, sym->name, off);
 		else
@@ -274,12 +272,13 @@ static void print_text(struct session *s, const struct bt_opts *o,
 		print_regs(s, t->frames[t->n - 1].regs);
 }
 
-/* -r: the whole stack, two words a line. */
+/* -r: the whole stack, two words a line, symbols as -F shows them. */
 static void print_raw(struct session *s, const struct unwind_trace *t)
 {
 	const struct unwind_stack *st = t->nstacks ?
 		&t->stacks[t->task_stack] : NULL;
 	uint64_t a, v;
+	char text[256];
 	int col = 0;
 
 	if (!st) {
@@ -295,7 +294,8 @@ static void print_raw(struct session *s, const struct unwind_trace *t)
 			fprintf(s->out, "%-16s ", "(unreadable)");
 			error_free(err);
 		} else {
-			fprintf(s->out, "%016" PRIx64 " ", v);
+			word_text(s, v, text, sizeof(text));
+			fprintf(s->out, "%-16s ", text);
 		}
 		if (++col == 2) {
 			fputc('\n', s->out);
@@ -458,12 +458,14 @@ int cmd_bt(struct session *s, int argc, char **argv)
 			backtrace_one(s, &o, tt, t);
 		}
 	} else {
+		/* without a panic, the classic crash's context is cpu 0's
+		 * idle task */
 		const struct task *t = tt->panic ? tt->panic :
-			active_task(tt, 0);
+			tasks_by_pid(tt, 0);
 
 		if (!t)
-			fprintf(stderr, "bt: no panic task and no task on "
-				"cpu 0\n");
+			fprintf(stderr, "bt: no panic task and no idle task "
+				"of cpu 0\n");
 		else
 			backtrace_one(s, &o, tt, t);
 	}
