@@ -72,6 +72,7 @@ struct unwind_regs {
 	bool user;		/* it returns to user mode */
 	bool partial;		/* only the hardware frame is saved */
 	bool no_orig;		/* no orig_ax (a QEMU note) */
+	uint64_t pc, sp;	/* where it returns to */
 	struct regset regs;
 };
 

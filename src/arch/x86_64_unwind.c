@@ -372,6 +372,8 @@ static struct error *read_pt_regs(struct unwinder *u, uint64_t addr,
 	for (i = 0; i < NPTREGS; i++)
 		r->regs.value[i] = get64(buf + u->pt_regs_off[i], false);
 	r->user = (r->regs.value[R_CS] & 3) != 0;
+	r->pc = r->regs.value[R_IP];
+	r->sp = r->regs.value[R_SP];
 	*ret = r;
 	return NULL;
 }
@@ -413,6 +415,8 @@ static struct unwind_regs *regs_from_note(const struct regset *rs,
 					     i == 18 ? "rflags" : NULL);
 	r->no_orig = reg_index(rs, "orig_rax") < 0 || live;
 	r->user = (r->regs.value[R_CS] & 3) != 0;
+	r->pc = r->regs.value[R_IP];
+	r->sp = r->regs.value[R_SP];
 	return r;
 }
 

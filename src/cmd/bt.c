@@ -124,7 +124,7 @@ static void print_regs(struct session *s, const struct unwind_regs *r)
 	char sym[256];
 
 	if (!r->user)
-		symbol_text(s, r->regs.value[16], true, false, sym,
+		symbol_text(s, r->pc, true, false, sym,
 			    sizeof(sym));
 	backtrace_format_regs(s->backtrace, r, 4, r->user ? NULL : sym, &sb);
 	if (sb.s)
@@ -245,7 +245,16 @@ static void print_text(struct session *s, const struct bt_opts *o,
 		return;
 	}
 	from = st->base;
-	if (o->text && t->n) {
+	if (o->text && t->start && !t->start->user) {
+		/* the registers the trace starts from: pc and sp */
+		uint64_t pc = t->start->pc, sp = t->start->sp;
+
+		symbol_text(s, pc, false, false, sym, sizeof(sym));
+		fprintf(s->out, "              START: %s at %016" PRIx64 "\n",
+			sym, pc);
+		if (unwind_find_stack(t, sp) == st)
+			from = sp;
+	} else if (o->text && t->n) {
 		symbol_text(s, t->frames[0].pc, false, false, sym, sizeof(sym));
 		fprintf(s->out, "              START: %s at %016" PRIx64 "\n",
 			sym, t->frames[0].pc);
@@ -303,6 +312,9 @@ static void print_raw(struct session *s, const struct unwind_trace *t)
 		}
 	}
 }
+
+const struct task *tasks_interim_at(const struct kernel *k, uint64_t addr,
+				    struct task *t);
 
 static void backtrace_one(struct session *s, const struct bt_opts *o,
 			  const struct task_table *tt, const struct task *task)
@@ -443,9 +455,20 @@ int cmd_bt(struct session *s, int argc, char **argv)
 			backtrace_one(s, &o, tt, t);
 		}
 		free(mask);
+	} else if (o.panic_only) {
+		if (!tt->panic)
+			fprintf(stderr, "bt: the dump records no panic\n");
+		else
+			backtrace_one(s, &o, tt, tt->panic);
 	} else if (optind < argc) {
 		for (i = optind; i < argc; i++) {
 			const struct task *t = tasks_find(tt, argv[i]);
+			struct task tmp;
+
+			if (!t && strspn(argv[i], "0123456789") !=
+			    strlen(argv[i]))
+				t = tasks_interim_at(&k, strtoull(argv[i], NULL,
+								  16), &tmp);
 
 			if (!t) {
 				fprintf(stderr, "bt: invalid task or pid "

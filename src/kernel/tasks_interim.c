@@ -133,6 +133,27 @@ const struct task *tasks_find(const struct task_table *t, const char *text)
 	return hex ? tasks_by_addr(t, v) : tasks_by_pid(t, (int32_t)v);
 }
 
+/* INTERIM: any task_struct by address, sleeping (for testing bt). */
+const struct task *tasks_interim_at(const struct kernel *k, uint64_t addr,
+				    struct task *t);
+const struct task *tasks_interim_at(const struct kernel *k, uint64_t addr,
+				    struct task *t)
+{
+	struct error *err = read_task(k, addr, 0, t);
+	struct kernel_field cpu;
+	uint64_t v;
+
+	if (err) {
+		error_free(err);
+		return NULL;
+	}
+	t->active = false;
+	if (!kernel_field(k, "task_struct", "cpu", &cpu) &&
+	    !kernel_read_field(k, addr, &cpu, &v))
+		t->cpu = (int)v;
+	return t;
+}
+
 const char *task_state_name(const struct task *task)
 {
 	return task->active ? "RU" : "??";
