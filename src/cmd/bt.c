@@ -87,6 +87,27 @@ static struct lines *bt_lines(struct session *s)
 	return s->lines;
 }
 
+/* A function's name as the classic crash shows it: without gcc's
+ * ".isra.N" and ".part.N" clone suffixes (".constprop.N" and ".cold"
+ * stay). */
+static const char *shown_name(const char *name, char *buf, size_t size)
+{
+	static const char *const cut[] = { ".isra.", ".part." };
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(cut) / sizeof(cut[0]); i++) {
+		p = strstr(name, cut[i]);
+		if (p && p[strlen(cut[i])] &&
+		    strspn(p + strlen(cut[i]), "0123456789") ==
+		    strlen(p + strlen(cut[i]))) {
+			snprintf(buf, size, "%.*s", (int)(p - name), name);
+			return buf;
+		}
+	}
+	return name;
+}
+
 /* "name" or, with -s, "name+off"; "" if addr has no symbol. */
 static void symbol_text(struct session *s, uint64_t addr, bool offsets,
 			bool hex, char *buf, size_t size)
@@ -96,15 +117,18 @@ static void symbol_text(struct session *s, uint64_t addr, bool offsets,
 
 	if (s->symtab)
 		sym = symtab_lookup_addr(s->symtab, addr, &off);
+	char name[256];
+
 	if (!sym) {
 		snprintf(buf, size, "(unknown)");
 		return;
 	}
 	if (!offsets || !off)
-		snprintf(buf, size, "%s", sym->name);
+		snprintf(buf, size, "%s", shown_name(sym->name, name,
+						     sizeof(name)));
 	else
 		snprintf(buf, size, hex ? "%s+0x%" PRIx64 : "%s+%" PRIu64,
-			 sym->name, off);
+			 shown_name(sym->name, name, sizeof(name)), off);
 }
 
 static bool is_text(struct session *s, uint64_t addr)
@@ -141,10 +165,13 @@ static void word_text(struct session *s, uint64_t v, char *buf, size_t size)
 	if (s->symtab && v >= 0xffff800000000000ULL)
 		sym = symtab_lookup_addr(s->symtab, v, &off);
 	if (sym && strchr("TtWwDdBbRr", sym->type)) {
+		char name[256];
+		const char *n = shown_name(sym->name, name, sizeof(name));
+
 		if (off)
-			snprintf(buf, size, "%s+%" PRIu64, sym->name, off);
+			snprintf(buf, size, "%s+%" PRIu64, n, off);
 		else
-			snprintf(buf, size, "%-16s", sym->name);
+			snprintf(buf, size, "%s", n);
 		return;
 	}
 	snprintf(buf, size, "%016" PRIx64, v);
