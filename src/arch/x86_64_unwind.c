@@ -589,8 +589,9 @@ static void walk(struct unwinder *u, struct state st, struct unwind_trace *t)
 		}
 		if (found && o.type == ORC_END)
 			break;
-		if ((!found || o.type == ORC_UNDEFINED) && !st.signal) {
-			int64_t size = prologue_frame(u, st.ip - 1);
+		if (!found || o.type == ORC_UNDEFINED) {
+			int64_t size = prologue_frame(u, st.signal ? st.ip :
+						      st.ip - 1);
 
 			if (size >= 0) {
 				o.type = ORC_CALL;

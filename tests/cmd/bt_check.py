@@ -240,7 +240,8 @@ def check_damaged(d, facts):
                        capture_output=True, text=True, errors="replace",
                        timeout=300)
     m = re.search(r"^ #0 \[([0-9a-f]+)\]", p.stdout, re.M)
-    if not m:
+    head = p.stdout.splitlines()[0] if p.stdout else ""
+    if not m or not head.startswith("PID: "):
         report(False, label, "no frame #0 in %r" % p.stdout[:300])
         return
     p = subprocess.run([CRASH, "-s", vmlinux, src], input="vtop %s\n" %
@@ -269,13 +270,14 @@ def check_damaged(d, facts):
         if os.path.exists(tmp):
             os.unlink(tmp)
     out = p.stdout.splitlines()
-    heads = [i for i, l in enumerate(out) if l.startswith("PID: ")]
-    msgs = [l for l in out if l.startswith("bt: ")]
+    blocks = task_blocks(out)
+    panic = [b for b in blocks if b[0] == head]
     report(p.returncode == 0 and "AddressSanitizer" not in p.stderr,
            label + ": no crash", "rc %d: %s" % (p.returncode, p.stderr[-300:]))
-    report(len(heads) >= 2 and msgs and out.index(msgs[0]) < heads[1],
-           label + ": a message in the panic task's trace, then the next "
-           "task", repr(out[:20]))
+    report(len(panic) == 1 and any(l.startswith("bt: ") for l in panic[0]),
+           label + ": a message in the panic task's trace", repr(out[:20]))
+    report(len(blocks) == int(facts["guest"]["smp"]),
+           label + ": every cpu's task after it", repr(out[:30]))
     report(len(out) < 200, label + ": bounded", "%d lines" % len(out))
 
 
