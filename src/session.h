@@ -11,6 +11,7 @@
 #include "dump/dump.h"
 #include "kernel/kernel.h"
 
+struct backtrace;
 struct debuginfo;
 struct kmodule;
 struct lines;
@@ -41,6 +42,7 @@ struct session {
 	struct module_list *modules;
 	struct error *modules_error;	/* why they could not be read */
 	bool modules_tried;
+	struct backtrace *backtrace;	/* bt's unwinder, opened on first use */
 	struct vmem *vmem;	/* NULL: no kernel virtual memory */
 	char *vmem_why;		/* why not, if vmem is NULL */
 	uint64_t kaslr_offset;

@@ -9,6 +9,7 @@
 #include "arch/vmem.h"
 #include "dump/vmcoreinfo.h"
 #include "kernel/tasks.h"
+#include "kernel/backtrace.h"
 #include "session.h"
 #include "symbols/debuginfo.h"
 #include "symbols/lines.h"
@@ -235,6 +236,7 @@ void session_close(struct session *s)
 	tasks_free(s->tasks);
 	free(s->tasks_why);
 	session_modules_reset(s);
+	backtrace_close(s->backtrace);
 	vmem_close(s->vmem);
 	lines_close(s->lines);
 	debuginfo_close(s->debuginfo);

@@ -13,6 +13,12 @@
 struct dump;
 struct dump_note;
 struct error;
+struct strbuf;
+struct unwind_env;
+struct unwind_regs;
+struct unwind_task;
+struct unwind_trace;
+struct unwinder;
 struct vmem;
 struct vtop_trace;
 
@@ -54,6 +60,21 @@ struct arch_ops {
 	/* trace may be NULL; if not, record the walk (vmem.h). */
 	struct error *(*kvtop)(struct vmem *vm, uint64_t vaddr,
 			       uint64_t *paddr, struct vtop_trace *trace);
+	/* Backtraces (unwind.h); NULL where there is no unwinder yet.
+	 * env must outlive the unwinder. */
+	struct error *(*unwind_open)(const struct unwind_env *env,
+				     struct unwinder **ret);
+	void (*unwind_close)(struct unwinder *u);
+	/* The frames of one task; errors mean no trace at all, a walk
+	 * that stops early says why in out->err. */
+	struct error *(*unwind_task)(struct unwinder *u,
+				     const struct unwind_task *task,
+				     struct unwind_trace *out);
+	/* An exception frame as the classic crash prints it, lines
+	 * indented by indent spaces; pc_symbol ("func+12") names the
+	 * kernel address it returns to, NULL for user mode. */
+	void (*format_regs)(const struct unwind_regs *r, int indent,
+			    const char *pc_symbol, struct strbuf *out);
 };
 
 /* The architecture of the dumped machine: by ELF machine, utsname machine,

@@ -7,6 +7,12 @@
 #include <stdint.h>
 
 struct error;
+struct strbuf;
+struct unwind_env;
+struct unwind_regs;
+struct unwind_task;
+struct unwind_trace;
+struct unwinder;
 struct vmem;
 struct vtop_trace;
 
@@ -16,5 +22,15 @@ struct error *x86_64_kvtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr,
 
 void x86_64_pte_describe(uint64_t entry, bool large, uint64_t *phys,
 			 char *flags, size_t size);
+
+/* x86_64_unwind.c */
+struct error *x86_64_unwind_open(const struct unwind_env *env,
+				 struct unwinder **ret);
+void x86_64_unwind_close(struct unwinder *u);
+struct error *x86_64_unwind_task(struct unwinder *u,
+				 const struct unwind_task *task,
+				 struct unwind_trace *out);
+void x86_64_format_regs(const struct unwind_regs *r, int indent,
+			const char *pc_symbol, struct strbuf *out);
 
 #endif

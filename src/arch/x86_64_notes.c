@@ -113,4 +113,8 @@ const struct arch_ops x86_64_arch = {
 	.direct_map_default = 0xffff888000000000ULL,
 	.vmem_init = x86_64_vmem_init,
 	.kvtop = x86_64_kvtop,
+	.unwind_open = x86_64_unwind_open,
+	.unwind_close = x86_64_unwind_close,
+	.unwind_task = x86_64_unwind_task,
+	.format_regs = x86_64_format_regs,
 };

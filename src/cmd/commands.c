@@ -7,6 +7,7 @@
 static const struct command commands[] = {
 	{ "ascii", cmd_ascii, "translate a hexadecimal value to ASCII",
 	  ascii_help },
+	{ "bt", cmd_bt, "backtrace", bt_help },
 	{ "btop", cmd_btop, "bytes to page", btop_help },
 	{ "eval", cmd_eval, "evaluate an expression", eval_help },
 	{ "exit", cmd_quit, "leave the session", quit_help },

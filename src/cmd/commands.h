@@ -60,6 +60,7 @@ void command_usage(FILE *out, const char *name);
 const struct command *command_table(unsigned int *n);
 
 int cmd_ascii(struct session *s, int argc, char **argv);
+int cmd_bt(struct session *s, int argc, char **argv);
 int cmd_btop(struct session *s, int argc, char **argv);
 int cmd_eval(struct session *s, int argc, char **argv);
 int cmd_help(struct session *s, int argc, char **argv);
@@ -87,5 +88,6 @@ extern const char *const ascii_help[], *const btop_help[], *const eval_help[],
 	*const rd_help[], *const set_help[], *const struct_help[], *const sym_help[], *const sys_help[],
 	*const task_help[], *const union_help[], *const vtop_help[], *const whatis_help[];
 extern const char *const p_help[], *const mod_help[];
+extern const char *const bt_help[];
 
 #endif

@@ -1,0 +1,493 @@
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../arch/vmem.h"
+#include "../kernel/backtrace.h"
+#include "../kernel/tasks.h"
+#include "../session.h"
+#include "../symbols/lines.h"
+#include "../symbols/symtab.h"
+#include "../util/error.h"
+#include "../util/strbuf.h"
+#include "commands.h"
+
+const char *const bt_help[] = {
+	"NAME",
+	"  bt - backtrace",
+	"",
+	"SYNOPSIS",
+	"  bt [-a|-c cpu(s)|-p] [-f|-F] [-l] [-r] [-t|-T] [-s [-x|-d]]",
+	"     [pid | task] ...",
+	"",
+	"DESCRIPTION",
+	"  Show the kernel stack backtrace of a task: by default the task that",
+	"  panicked (in a dump without a panic, cpu 0's idle task).  Each",
+	"  frame shows the stack address that holds its return address, the",
+	"  function and the text address.  Exception frames (an interrupt, an",
+	"  exception, a system call's entry from user mode) show the registers",
+	"  they saved.  Sleeping tasks start in the scheduler, where they",
+	"  switched out; the active tasks of a crash dump start where the",
+	"  crash stopped them.  The frames come from the kernel's ORC unwind",
+	"  tables, else from frame pointers; a frame that cannot be unwound",
+	"  says why and the trace ends there.",
+	"",
+	"       -a  the active task of every cpu.",
+	"       -p  the task that panicked.",
+	"   -c cpu  the active task of the cpus given as \"3\", \"1,8,9\", \"1-23\"",
+	"           or \"1,8,9-14\".",
+	"       -f  also every word of the stack within each frame.",
+	"       -F  as -f, with the words that are kernel symbols shown as",
+	"           symbol+offset.",
+	"       -l  the source file and line of each frame's text address.",
+	"       -s  the function with its offset (symbol+offset).",
+	"       -x  with -s, offsets in hexadecimal.",
+	"       -d  with -s, offsets in decimal (the default).",
+	"       -r  the raw contents of the task's whole stack.",
+	"       -t  every kernel text address on the stack, from where the",
+	"           trace starts up to the top of the stack.",
+	"       -T  the same, from the bottom of the stack.",
+	"      pid  the task with this pid.",
+	"     task  the task whose task_struct is at this hexadecimal address.",
+	"",
+	"EXAMPLES",
+	"    crash> bt",
+	"    PID: 1        TASK: ffff88f781204200  CPU: 0    COMMAND: \"init\"",
+	"     #0 [ffffcfa2c0013a80] machine_kexec at ffffffff8647754f",
+	"     #1 [ffffcfa2c0013ad8] __crash_kexec at ffffffff86574117",
+	"     #2 [ffffcfa2c0013b98] panic at ffffffff86e01ded",
+	"     ...",
+	"     #9 [ffffcfa2c0013d48] do_syscall_64 at ffffffff86e43e1d",
+	"    #10 [ffffcfa2c0013f50] entry_SYSCALL_64_after_hwframe at ffffffff87000126",
+	"        RIP: 000000000047b7a0  RSP: 00007ffd5ce3d988  RFLAGS: 00000202",
+	"        RAX: ffffffffffffffda  RBX: 0000000000000001  RCX: 000000000047b7a0",
+	"        ...",
+	"        ORIG_RAX: 0000000000000001  CS: 0033  SS: 002b",
+	NULL,
+};
+
+enum { SHOW_PLAIN, SHOW_WORDS, SHOW_SYMBOLS };
+
+struct bt_opts {
+	bool all, panic_only, lines, offsets, hex, raw, text, text_all;
+	int words;		/* SHOW_* */
+	const char *cpus;
+};
+
+static struct lines *bt_lines(struct session *s)
+{
+	if (!s->lines_tried && s->vmlinux) {
+		struct error *err = lines_open(s->vmlinux, &s->lines);
+
+		s->lines_tried = true;
+		error_free(err);
+	}
+	return s->lines;
+}
+
+/* A function's name as the classic crash shows it: without gcc's
+ * ".isra.N" and ".part.N" clone suffixes (".constprop.N" and ".cold"
+ * stay). */
+static const char *shown_name(const char *name, char *buf, size_t size)
+{
+	static const char *const cut[] = { ".isra.", ".part." };
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(cut) / sizeof(cut[0]); i++) {
+		p = strstr(name, cut[i]);
+		if (p && p[strlen(cut[i])] &&
+		    strspn(p + strlen(cut[i]), "0123456789") ==
+		    strlen(p + strlen(cut[i]))) {
+			snprintf(buf, size, "%.*s", (int)(p - name), name);
+			return buf;
+		}
+	}
+	return name;
+}
+
+/* "name" or, with -s, "name+off"; "" if addr has no symbol. */
+static void symbol_text(struct session *s, uint64_t addr, bool offsets,
+			bool hex, char *buf, size_t size)
+{
+	const struct symbol *sym = NULL;
+	uint64_t off = 0;
+
+	if (s->symtab)
+		sym = symtab_lookup_addr(s->symtab, addr, &off);
+	char name[256];
+
+	if (!sym) {
+		snprintf(buf, size, "(unknown)");
+		return;
+	}
+	if (!offsets || !off)
+		snprintf(buf, size, "%s", shown_name(sym->name, name,
+						     sizeof(name)));
+	else
+		snprintf(buf, size, hex ? "%s+0x%" PRIx64 : "%s+%" PRIu64,
+			 shown_name(sym->name, name, sizeof(name)), off);
+}
+
+static bool is_text(struct session *s, uint64_t addr)
+{
+	const struct symbol *sym;
+	uint64_t off;
+
+	if (!s->symtab || addr < 0xffff800000000000ULL)
+		return false;
+	sym = symtab_lookup_addr(s->symtab, addr, &off);
+	return sym && strchr("TtWw", sym->type);
+}
+
+static void print_regs(struct session *s, const struct unwind_regs *r)
+{
+	struct strbuf sb = { 0 };
+	char sym[256];
+
+	if (!r->user)
+		symbol_text(s, r->pc, true, false, sym,
+			    sizeof(sym));
+	backtrace_format_regs(s->backtrace, r, 4, r->user ? NULL : sym, &sb);
+	if (sb.s)
+		fputs(sb.s, s->out);
+	strbuf_free(&sb);
+}
+
+/* One stack word as -F shows it: symbol+offset, or the number. */
+static void word_text(struct session *s, uint64_t v, char *buf, size_t size)
+{
+	const struct symbol *sym = NULL;
+	uint64_t off = 0;
+
+	if (s->symtab && v >= 0xffff800000000000ULL)
+		sym = symtab_lookup_addr(s->symtab, v, &off);
+	if (sym && strchr("TtWwDdBbRr", sym->type)) {
+		char name[256];
+		const char *n = shown_name(sym->name, name, sizeof(name));
+
+		if (off)
+			snprintf(buf, size, "%s+%" PRIu64, n, off);
+		else
+			snprintf(buf, size, "%s", n);
+		return;
+	}
+	snprintf(buf, size, "%016" PRIx64, v);
+}
+
+/* The words from..to (inclusive), two a line. */
+static void print_words(struct session *s, uint64_t from, uint64_t to,
+			int mode)
+{
+	uint64_t a, v;
+	char text[256];
+	int col = 0;
+
+	for (a = from; a <= to && a - from < 65536; a += 8) {
+		struct error *err = vmem_read_u64(s->vmem, a, &v);
+
+		if (!col)
+			fprintf(s->out, "    %016" PRIx64 ": ", a);
+		if (err) {
+			fprintf(s->out, "%-16s ", "(unreadable)");
+			error_free(err);
+		} else if (mode == SHOW_SYMBOLS) {
+			word_text(s, v, text, sizeof(text));
+			fprintf(s->out, "%-16s ", text);
+		} else {
+			fprintf(s->out, "%016" PRIx64 " ", v);
+		}
+		if (++col == 2) {
+			fputc('\n', s->out);
+			col = 0;
+		}
+	}
+	if (col)
+		fputc('\n', s->out);
+}
+
+static void print_line(struct session *s, uint64_t pc)
+{
+	struct lines *l = bt_lines(s);
+	const char *file;
+	int line;
+	struct error *err;
+
+	if (!l)
+		return;
+	err = lines_lookup(l, pc - symtab_offset(s->symtab), &file, &line);
+	if (!err)
+		fprintf(s->out, "    %s: %d\n", file, line);
+	error_free(err);
+}
+
+static void print_frames(struct session *s, const struct bt_opts *o,
+			 const struct unwind_trace *t)
+{
+	char sym[256];
+	size_t i;
+
+	if (t->start && (!t->start->user || !t->n))
+		print_regs(s, t->start);
+	for (i = 0; i < t->n; i++) {
+		const struct unwind_frame *f = &t->frames[i];
+
+		symbol_text(s, f->pc, o->offsets, o->hex, sym, sizeof(sym));
+		fprintf(s->out, "%s#%zu [%016" PRIx64 "] %s at %016" PRIx64 "\n",
+			i < 10 ? " " : "", i, f->slot, sym, f->pc);
+		if (o->lines)
+			print_line(s, f->pc);
+		if (o->words && i + 1 < t->n &&
+		    unwind_find_stack(t, f->slot) ==
+		    unwind_find_stack(t, t->frames[i + 1].slot) &&
+		    t->frames[i + 1].slot > f->slot)
+			print_words(s, f->slot + 8, t->frames[i + 1].slot,
+				    o->words);
+		if (f->regs)
+			print_regs(s, f->regs);
+	}
+	if (t->err)
+		fprintf(s->out, "bt: %s\n", t->err->message);
+}
+
+/* -t, -T: the text addresses on the stack. */
+static void print_text(struct session *s, const struct bt_opts *o,
+		       const struct unwind_trace *t)
+{
+	const struct unwind_stack *st = t->nstacks ?
+		&t->stacks[t->task_stack] : NULL;
+	uint64_t from, a, v;
+	char sym[256];
+
+	if (!st) {
+		fprintf(s->out, "bt: no stack\n");
+		return;
+	}
+	from = st->base;
+	if (o->text && t->start && !t->start->user) {
+		/* the registers the trace starts from: pc and sp */
+		uint64_t pc = t->start->pc, sp = t->start->sp;
+
+		symbol_text(s, pc, false, false, sym, sizeof(sym));
+		fprintf(s->out, "              START: %s at %016" PRIx64 "\n",
+			sym, pc);
+		if (unwind_find_stack(t, sp) == st)
+			from = sp;
+	} else if (o->text && t->n) {
+		symbol_text(s, t->frames[0].pc, false, false, sym, sizeof(sym));
+		fprintf(s->out, "              START: %s at %016" PRIx64 "\n",
+			sym, t->frames[0].pc);
+		if (unwind_find_stack(t, t->frames[0].slot) == st)
+			from = t->frames[0].slot;
+	}
+	for (a = from; a + 8 <= st->top; a += 8) {
+		struct error *err = vmem_read_u64(s->vmem, a, &v);
+
+		if (err) {
+			fprintf(s->out, "bt: %s\n", err->message);
+			error_free(err);
+			a = (a | 4095);
+			a -= 7;
+			continue;
+		}
+		if (!is_text(s, v))
+			continue;
+		symbol_text(s, v, o->offsets, o->hex, sym, sizeof(sym));
+		fprintf(s->out, "  [%016" PRIx64 "] %s at %016" PRIx64 "\n", a,
+			sym, v);
+	}
+	if (t->n && t->frames[t->n - 1].regs && t->frames[t->n - 1].regs->user)
+		print_regs(s, t->frames[t->n - 1].regs);
+}
+
+/* -r: the whole stack, two words a line, symbols as -F shows them. */
+static void print_raw(struct session *s, const struct unwind_trace *t)
+{
+	const struct unwind_stack *st = t->nstacks ?
+		&t->stacks[t->task_stack] : NULL;
+	uint64_t a, v;
+	char text[256];
+	int col = 0;
+
+	if (!st) {
+		fprintf(s->out, "bt: no stack\n");
+		return;
+	}
+	for (a = st->base; a + 8 <= st->top; a += 8) {
+		struct error *err = vmem_read_u64(s->vmem, a, &v);
+
+		if (!col)
+			fprintf(s->out, "%016" PRIx64 ":  ", a);
+		if (err) {
+			fprintf(s->out, "%-16s ", "(unreadable)");
+			error_free(err);
+		} else {
+			word_text(s, v, text, sizeof(text));
+			fprintf(s->out, "%-16s ", text);
+		}
+		if (++col == 2) {
+			fputc('\n', s->out);
+			col = 0;
+		}
+	}
+}
+
+static void backtrace_one(struct session *s, const struct bt_opts *o,
+			  const struct task_table *tt, const struct task *task)
+{
+	struct unwind_trace t;
+	struct error *err;
+
+	print_task_header(s->out, task);
+	err = backtrace_task(s->backtrace, task, task == tt->panic, &t);
+	if (err) {
+		fprintf(s->out, "bt: %s\n", err->message);
+		error_free(err);
+	} else if (o->raw) {
+		print_raw(s, &t);
+	} else if (o->text || o->text_all) {
+		print_text(s, o, &t);
+	} else {
+		print_frames(s, o, &t);
+	}
+	unwind_trace_free(&t);
+}
+
+/* "1,8,9-14" into a mask of ncpus bits; false if it does not parse. */
+static bool parse_cpus(const char *text, unsigned int ncpus, bool *mask)
+{
+	const char *p = text;
+
+	while (*p) {
+		char *end;
+		unsigned long a = strtoul(p, &end, 10), b = a;
+
+		if (end == p)
+			return false;
+		p = end;
+		if (*p == '-') {
+			b = strtoul(p + 1, &end, 10);
+			if (end == p + 1 || b < a)
+				return false;
+			p = end;
+		}
+		for (; a <= b && a < ncpus; a++)
+			mask[a] = true;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return false;
+	}
+	return true;
+}
+
+static const struct task *active_task(const struct task_table *tt,
+				      unsigned int cpu)
+{
+	return cpu < tt->ncpus && tt->curr[cpu] ?
+		tasks_by_addr(tt, tt->curr[cpu]) : NULL;
+}
+
+int cmd_bt(struct session *s, int argc, char **argv)
+{
+	struct bt_opts o = { 0 };
+	const struct task_table *tt = NULL;
+	struct kernel k = session_kernel(s);
+	struct error *err;
+	bool first = true;
+	int c, i;
+
+	optind = 0;
+	while ((c = getopt(argc, argv, "apc:fFlsxdrtT")) != -1) {
+		switch (c) {
+		case 'a': o.all = true; break;
+		case 'p': o.panic_only = true; break;
+		case 'c': o.cpus = optarg; break;
+		case 'f': o.words = SHOW_WORDS; break;
+		case 'F': o.words = SHOW_SYMBOLS; break;
+		case 'l': o.lines = true; break;
+		case 's': o.offsets = true; break;
+		case 'x': o.hex = true; break;
+		case 'd': o.hex = false; break;
+		case 'r': o.raw = true; break;
+		case 't': o.text = true; break;
+		case 'T': o.text_all = true; break;
+		default:
+			command_usage(s->out, "bt");
+			return 1;
+		}
+	}
+	if (!s->vmem || !s->symtab || !s->debuginfo) {
+		fprintf(stderr, "bt: needs the vmlinux and kernel memory\n");
+		return 1;
+	}
+	if (!s->backtrace) {
+		err = backtrace_open(&k, &s->backtrace);
+		if (err) {
+			fprintf(stderr, "bt: %s\n", err->message);
+			error_free(err);
+			return 1;
+		}
+	}
+	err = session_tasks(s, &tt);
+	if (err) {
+		fprintf(stderr, "bt: %s\n", err->message);
+		error_free(err);
+		return 1;
+	}
+	if (o.all || o.cpus) {
+		bool *mask = calloc(tt->ncpus, sizeof(*mask));
+		unsigned int cpu;
+
+		if (!mask || (o.cpus && !parse_cpus(o.cpus, tt->ncpus, mask))) {
+			fprintf(stderr, "bt: invalid cpu list: %s\n",
+				o.cpus ? o.cpus : "");
+			free(mask);
+			return 1;
+		}
+		for (cpu = 0; cpu < tt->ncpus; cpu++) {
+			const struct task *t = active_task(tt, cpu);
+
+			if ((!o.all && !mask[cpu]) || !t)
+				continue;
+			if (!first)
+				fputc('\n', s->out);
+			first = false;
+			backtrace_one(s, &o, tt, t);
+		}
+		free(mask);
+	} else if (o.panic_only) {
+		if (!tt->panic)
+			fprintf(stderr, "bt: the dump records no panic\n");
+		else
+			backtrace_one(s, &o, tt, tt->panic);
+	} else if (optind < argc) {
+		for (i = optind; i < argc; i++) {
+			const struct task *t = tasks_find(tt, argv[i]);
+
+			if (!t) {
+				fprintf(stderr, "bt: invalid task or pid "
+					"value: %s\n", argv[i]);
+				continue;
+			}
+			if (!first)
+				fputc('\n', s->out);
+			first = false;
+			backtrace_one(s, &o, tt, t);
+		}
+	} else {
+		/* the current context: set's, the panic task at first */
+		const struct task *t;
+
+		err = session_context(s, &t);
+		if (err) {
+			fprintf(stderr, "bt: %s\n", err->message);
+			error_free(err);
+			return 1;
+		}
+		backtrace_one(s, &o, tt, t);
+	}
+	return 0;
+}

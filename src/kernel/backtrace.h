@@ -1,0 +1,34 @@
+/*
+ * Backtraces of tasks: the kernel/ side of the arch unwinder.  It hands
+ * the unwinder the symbols, types and per-cpu data it asks for, and picks
+ * a task's starting registers from the dump's notes.
+ */
+#ifndef CRASH_KERNEL_BACKTRACE_H
+#define CRASH_KERNEL_BACKTRACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../arch/unwind.h"
+#include "kernel.h"
+
+struct error;
+struct task;
+struct backtrace;
+
+/* Cheap to keep: the ORC tables are read on first use. */
+struct error *backtrace_open(const struct kernel *k,
+			     struct backtrace **ret);
+void backtrace_close(struct backtrace *bt);
+
+/* The frames of task (panic: it is the task that crashed); out is freed
+ * with unwind_trace_free() even after an error. */
+struct error *backtrace_task(struct backtrace *bt, const struct task *task,
+			     bool panic, struct unwind_trace *out);
+
+/* The architecture's way of printing an exception frame. */
+void backtrace_format_regs(struct backtrace *bt, const struct unwind_regs *r,
+			   int indent, const char *pc_symbol,
+			   struct strbuf *out);
+
+#endif
