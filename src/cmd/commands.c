@@ -11,6 +11,8 @@ static const struct command commands[] = {
 	{ "btop", cmd_btop, "bytes to page", btop_help },
 	{ "eval", cmd_eval, "evaluate an expression", eval_help },
 	{ "exit", cmd_quit, "leave the session", quit_help },
+	{ "foreach", cmd_foreach, "display command data for multiple tasks",
+	  foreach_help },
 	{ "help", cmd_help, "list commands, show a command's help, or "
 	  "describe the dump (-D, -n)", help_help },
 	{ "log", cmd_log, "dump the kernel log", log_help },

@@ -63,6 +63,7 @@ int cmd_ascii(struct session *s, int argc, char **argv);
 int cmd_bt(struct session *s, int argc, char **argv);
 int cmd_btop(struct session *s, int argc, char **argv);
 int cmd_eval(struct session *s, int argc, char **argv);
+int cmd_foreach(struct session *s, int argc, char **argv);
 int cmd_help(struct session *s, int argc, char **argv);
 int cmd_log(struct session *s, int argc, char **argv);
 int cmd_mod(struct session *s, int argc, char **argv);
@@ -88,6 +89,6 @@ extern const char *const ascii_help[], *const btop_help[], *const eval_help[],
 	*const rd_help[], *const set_help[], *const struct_help[], *const sym_help[], *const sys_help[],
 	*const task_help[], *const union_help[], *const vtop_help[], *const whatis_help[];
 extern const char *const p_help[], *const mod_help[];
-extern const char *const bt_help[];
+extern const char *const bt_help[], *const foreach_help[];
 
 #endif

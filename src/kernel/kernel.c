@@ -260,14 +260,21 @@ struct error *kernel_read_bitfield(const struct kernel *k, uint64_t addr,
 	return NULL;
 }
 
+bool kernel_field_if(const struct kernel *k, const char *type_name,
+		     const char *member, struct kernel_field *f)
+{
+	struct error *err = kernel_field(k, type_name, member, f);
+
+	error_free(err);
+	return !err;
+}
+
 bool kernel_has_member(const struct kernel *k, const char *type_name,
 		       const char *member)
 {
 	struct kernel_field f;
-	struct error *err = kernel_field(k, type_name, member, &f);
 
-	error_free(err);
-	return !err;
+	return kernel_field_if(k, type_name, member, &f);
 }
 
 struct error *kernel_read_field(const struct kernel *k, uint64_t addr,

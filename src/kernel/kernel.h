@@ -79,6 +79,10 @@ struct error *kernel_bitfield(const struct kernel *k, const char *type_name,
 struct error *kernel_read_bitfield(const struct kernel *k, uint64_t addr,
 				   uint64_t bit_offset, uint32_t bit_size,
 				   uint64_t *value);
+/* kernel_field for a member that a kernel may not have: false (and no
+ * error) if it has not. */
+bool kernel_field_if(const struct kernel *k, const char *type_name,
+		     const char *member, struct kernel_field *f);
 /* The number stored in field f of the structure at addr. */
 struct error *kernel_read_field(const struct kernel *k, uint64_t addr,
 				const struct kernel_field *f, uint64_t *value);

@@ -83,7 +83,7 @@ struct error *task_mem_open(const struct kernel *k,
 		r->counter_size = one.size;
 	}
 	if (!err) {
-		r->split = !kernel_field(k, "task_struct", "rss_stat.count",
+		r->split = kernel_field_if(k, "task_struct", "rss_stat.count",
 					 &r->task_rss);
 		err = kernel_var_number(k, "high_memory", NULL, &high);
 	}

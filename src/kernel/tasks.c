@@ -66,8 +66,8 @@ static struct error *fields_read(const struct kernel *k, struct task_fields *f)
 		if (err)
 			return err;
 	}
-	f->has_stack = !kernel_field(k, "task_struct", "stack", &f->stack);
-	f->has_last_arrival = !kernel_field(k, "task_struct",
+	f->has_stack = kernel_field_if(k, "task_struct", "stack", &f->stack);
+	f->has_last_arrival = kernel_field_if(k, "task_struct",
 					    "sched_info.last_arrival",
 					    &f->last_arrival);
 	/* signal->thread_head came in 3.14 (0c740d0afc3b); thread_group

@@ -33,6 +33,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from elf_patch import file_offset, pt_loads  # noqa: E402
 from dumpinfo_check import CRASH, ROOT, report  # noqa: E402
 from cmds_check import oracle_answers, run  # noqa: E402
 
@@ -213,18 +214,7 @@ def first_diff(g, w):
 
 def elf_offset(path, paddr):
     """The file offset of physical address paddr in an ELF64 dump."""
-    with open(path, "rb") as f:
-        h = f.read(64)
-        phoff, = struct.unpack_from("<Q", h, 32)
-        phentsize, phnum = struct.unpack_from("<HH", h, 54)
-        f.seek(phoff)
-        ph = f.read(phentsize * phnum)
-    for i in range(phnum):
-        typ, _, off, _, pa, filesz = struct.unpack_from("<IIQQQQ", ph,
-                                                        i * phentsize)
-        if typ == 1 and pa <= paddr < pa + filesz:
-            return off + paddr - pa
-    return None
+    return file_offset(pt_loads(path), paddr)
 
 
 def check_damaged(d, facts):

@@ -25,6 +25,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from elf_patch import file_offset, pt_loads, vtop_output_physical  # noqa: E402
 from dumpinfo_check import CRASH, ROOT, ORACLE, report  # noqa: E402
 from cmds_check import SEP, oracle_answers, split  # noqa: E402
 
@@ -71,34 +72,17 @@ def value(lines):
 
 def physical(lines):
     """The physical address vtop printed for its one address."""
-    for i, l in enumerate(lines):
-        if l.split()[:2] == ["VIRTUAL", "PHYSICAL"]:
-            return int(lines[i + 1].split()[1], 16)
-    raise RuntimeError("vtop gave no physical address: %r" % lines[:4])
-
-
-def file_offsets(path):
-    """(paddr, filesz, offset) of each PT_LOAD of a 64-bit ELF."""
-    with open(path, "rb") as f:
-        eh = f.read(64)
-        phoff, = struct.unpack_from("<Q", eh, 0x20)
-        phentsize, phnum = struct.unpack_from("<HH", eh, 0x36)
-        f.seek(phoff)
-        ph = f.read(phentsize * phnum)
-    out = []
-    for i in range(phnum):
-        typ, _, off, _, paddr, filesz = struct.unpack_from(
-            "<IIQQQQ", ph, i * phentsize)
-        if typ == 1:
-            out.append((paddr, filesz, off))
-    return out
+    pa = vtop_output_physical(lines)
+    if pa is None:
+        raise RuntimeError("vtop gave no physical address: %r" % lines[:4])
+    return pa
 
 
 def to_offset(loads, paddr, size):
-    for base, filesz, off in loads:
-        if base <= paddr and paddr + size <= base + filesz:
-            return off + paddr - base
-    raise RuntimeError("%#x is not in the dump" % paddr)
+    off = file_offset(loads, paddr, size)
+    if off is None:
+        raise RuntimeError("%#x is not in the dump" % paddr)
+    return off
 
 
 def ours(vmlinux, path):
@@ -161,7 +145,7 @@ def check(d, facts, vmlinux, kver):
     except Exception as e:
         report(False, name + ": where the ring is", str(e))
         return
-    loads = file_offsets(src)
+    loads = pt_loads(src)
     tmp = tempfile.mkdtemp(prefix="crash-log-damage-")
     copy = os.path.join(tmp, DUMP)
     try:

@@ -23,6 +23,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from elf_patch import file_offset, pt_loads, vtop_output_physical  # noqa: E402
 from dumpinfo_check import CRASH, ROOT, report  # noqa: E402
 from cmds_check import oracle_answers, run  # noqa: E402
 
@@ -245,30 +246,6 @@ def check_dump(d, facts, fname, vmlinux, kver):
     return w1.get(0, [])
 
 
-def elf_loads(path):
-    """The PT_LOAD segments of an ELF64 dump: (paddr, filesz, offset)."""
-    with open(path, "rb") as f:
-        eh = f.read(64)
-        phoff, = struct.unpack_from("<Q", eh, 32)
-        phentsize, phnum = struct.unpack_from("<HH", eh, 54)
-        f.seek(phoff)
-        ph = f.read(phentsize * phnum)
-    out = []
-    for i in range(phnum):
-        p_type, _, off, _, paddr, filesz = struct.unpack_from(
-            "<IIQQQQ", ph, i * phentsize)
-        if p_type == 1:
-            out.append((paddr, filesz, off))
-    return out
-
-
-def file_offset(loads, phys):
-    for paddr, size, off in loads:
-        if paddr <= phys < paddr + size:
-            return off + phys - paddr
-    return None
-
-
 def ours(vmlinux, dump, script):
     with tempfile.NamedTemporaryFile("w", suffix=".cmds", delete=False) as f:
         f.write(script)
@@ -281,10 +258,7 @@ def ours(vmlinux, dump, script):
 
 def phys_of(vmlinux, dump, vaddr):
     p = ours(vmlinux, dump, "vtop %x\n" % vaddr)
-    lines = p.stdout.splitlines()
-    if len(lines) > 1 and lines[0].split()[:2] == ["VIRTUAL", "PHYSICAL"]:
-        return int(lines[1].split()[1], 16)
-    return None
+    return vtop_output_physical(p.stdout.splitlines())
 
 
 def bad_lists(d, facts, vmlinux, kver, oracle_mod):
@@ -297,13 +271,13 @@ def bad_lists(d, facts, vmlinux, kver, oracle_mod):
     smap = os.path.normpath(os.path.join(d, facts["system_map"]))
     head = next(int(l.split()[0], 16) + kaslr for l in open(smap)
                 if l.split()[2:] == ["modules"])
-    loads = elf_loads(src)
-    head_off = file_offset(loads, phys_of(vmlinux, src, head) or -1)
+    loads = pt_loads(src)
+    head_off = file_offset(loads, phys_of(vmlinux, src, head) or -1, 8)
     with open(src, "rb") as f:
         f.seek(head_off)
         first, = struct.unpack("<Q", f.read(8))
     first_phys = phys_of(vmlinux, src, first)
-    first_off = file_offset(loads, first_phys) if first_phys else None
+    first_off = file_offset(loads, first_phys, 8) if first_phys else None
     if head_off is None or first_off is None:
         report(False, "mod %s bad list: setup" % kver,
                "cannot place modules (%x) or its first entry (%x) in %s"
