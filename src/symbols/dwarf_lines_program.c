@@ -338,13 +338,13 @@ static void advance(struct regs *r, const struct line_header *h, uint64_t adv)
 	r->op_index = ops % h->max_ops;
 }
 
-/* Append a row: only statement rows can answer a lookup. */
+/* Append a row.  A row that is not a statement can answer a lookup too:
+ * GDB (and so the classic crash) names its line for the addresses it
+ * covers, an inlined callee's often. */
 static bool emit(struct builder *b, const struct regs *r)
 {
 	struct dwarf_line_table *t = b->t;
 
-	if (!r->is_stmt)
-		return true;
 	if (t->nrows == b->rows_cap) {
 		size_t n = b->rows_cap ? 2 * b->rows_cap : 256;
 		struct dwarf_line_row *v = realloc(t->rows, n * sizeof(*v));
@@ -358,7 +358,8 @@ static bool emit(struct builder *b, const struct regs *r)
 		.addr = r->addr,
 		/* A file the table lacks stays one: the lookup says so. */
 		.file = r->file < UINT32_MAX ? r->file : UINT32_MAX,
-		.line = r->line,
+		.line = r->line & 0x7fffffff,
+		.stmt = r->is_stmt,
 	};
 	return true;
 }
@@ -519,15 +520,19 @@ static bool sort_rows(struct dwarf_line_table *t)
 	return true;
 }
 
-/* Keep the last row of each address, and give back the spare room. */
+/* Keep one row of each address (the last statement row, else the last
+ * row), and give back the spare room. */
 static void dedup_rows(struct dwarf_line_table *t)
 {
 	struct dwarf_line_row *v;
 	size_t i, n = 0;
 
 	for (i = 0; i < t->nrows; i++) {
-		if (n && t->rows[n - 1].addr == t->rows[i].addr)
+		if (n && t->rows[n - 1].addr == t->rows[i].addr) {
+			if (t->rows[n - 1].stmt && !t->rows[i].stmt)
+				continue;
 			n--;
+		}
 		t->rows[n++] = t->rows[i];
 	}
 	t->nrows = n;

@@ -255,12 +255,14 @@ struct dwarf_line_file {
 	const char *name;
 };
 
-/* A row the lookup can answer with: a statement row (is_stmt) that does
- * not end a sequence.  Of several at one address only the last is kept. */
+/* A row the lookup can answer with: one that does not end a sequence.
+ * Of several at one address one is kept: the last statement row (is_stmt)
+ * if there is one, else the last row, the one GDB answers with. */
 struct dwarf_line_row {
 	uint64_t addr;
 	uint32_t file;		/* index into files */
-	uint32_t line;
+	uint32_t line : 31;
+	uint32_t stmt : 1;
 };
 
 /* The decoded line program of one unit. */

@@ -11,10 +11,6 @@ Known differences, compared the way the note beside them says:
 - bt -F: the classic crash names slab objects "[cache]" (we have no slab
   reader yet) and assembler labels ".LC3+673" (our symbol table leaves
   .L labels out): those words are not compared.
-- bt -l: for a return address right after a call that ends an inlined
-  helper, GDB names the helper's line, our line table the caller's: the
-  file:line lines are compared for every frame but frame #0 of the panic
-  task (machine_kexec), whose line is only required to exist.
 - In a QEMU dump a cpu that was in user mode has nothing of the kernel on
   its stack: the classic crash shows a stale trace left on the stack by an
   older interrupt; we show the registers of QEMU's note (checked against
@@ -77,21 +73,6 @@ def words_match(g, w, smap):
             if (a != b and not re.match(r"^(\[[\w.:-]+\]|\.L\w+\+\d+)$", b)
                     and not aliases(a, b, smap)):
                 return False
-    return True
-
-
-def lines_match(g, w):
-    if len(g) != len(w):
-        return False
-    for i, (a, b) in enumerate(zip(g, w)):
-        if a == b:
-            continue
-        # the file:line after frame #0 machine_kexec (see the docstring)
-        if (i > 0 and " machine_kexec at " in w[i - 1] and
-                w[i - 1].startswith(" #0 ") and re.match(r"^    \S+: \d+$", a)
-                and re.match(r"^    \S+: \d+$", b)):
-            continue
-        return False
     return True
 
 
@@ -197,8 +178,6 @@ def check_dump(d, facts, fname):
                    (g[:4], w[0]))
         elif name in ("bt -F", "bt -r"):
             report(words_match(g, w, smap), label, first_diff(g, w))
-        elif name == "bt -l":
-            report(lines_match(g, w), label, first_diff(g, w))
         elif name.startswith(("bt -a", "bt -c")):
             compare_active(label, g, w, rips)
         else:

@@ -78,14 +78,6 @@ def main():
                            label + " (an error)", "got %r, want %r" % (
                                g[:2], w))
                     continue
-                if name.endswith("bt -l"):
-                    # Known: for some pcs GDB (so the classic crash) names
-                    # the line of a non-statement row of the line table
-                    # (an inlined callee's, ftrace.h), we the statement
-                    # row's: compare the frames, leave the file:line rows
-                    fl = re.compile(r"^    \S+\.[chS]: \d+$")
-                    g = [l for l in g if not fl.match(l)]
-                    w = [l for l in w if not fl.match(l)]
                 if " bt" in name and fname.startswith("qemu") and \
                         kver.startswith("6.1."):
                     # Known: cpu 1 of this QEMU dump was in user mode; the

@@ -17,10 +17,10 @@
  * Then on stderr: "rss_before_kb N" (after opening the vmlinux), "rss_kb N"
  * (peak, VmHWM), "seconds S" (the lookups).
  *
- * The libdw answer is what src/symbols/lines.c answered before it had its
- * own reader: dwarf_addrdie, then of dwarf_getsrclines' rows the last
- * statement row at the highest address not above ADDR, its dwarf_linesrc
- * name joined to the unit's DW_AT_comp_dir when relative.
+ * The libdw answer: dwarf_addrdie, then of dwarf_getsrclines' rows the one
+ * GDB (and so the classic crash) answers with: at the highest address not
+ * above ADDR, the last statement row there, else the last row; its
+ * dwarf_linesrc name joined to the unit's DW_AT_comp_dir when relative.
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -57,6 +57,7 @@ static bool libdw_row(Dwarf_Die *cu, uint64_t addr, Dwarf_Line **ret)
 	Dwarf_Lines *rows;
 	Dwarf_Line *best = NULL;
 	Dwarf_Addr best_addr = 0;
+	bool best_stmt = false;
 	size_t n, i;
 
 	if (dwarf_getsrclines(cu, &rows, &n))
@@ -67,12 +68,16 @@ static bool libdw_row(Dwarf_Die *cu, uint64_t addr, Dwarf_Line **ret)
 		bool stmt = false, end = false;
 
 		if (!row || dwarf_lineaddr(row, &a) || a > addr ||
-		    dwarf_linebeginstatement(row, &stmt) || !stmt ||
+		    dwarf_linebeginstatement(row, &stmt) ||
 		    dwarf_lineendsequence(row, &end) || end)
 			continue;
-		if (!best || a >= best_addr) {
+		/* GDB's choice: the highest address; there, the last
+		 * statement row, else the last row */
+		if (!best || a > best_addr ||
+		    (a == best_addr && (stmt || !best_stmt))) {
 			best = row;
 			best_addr = a;
+			best_stmt = stmt;
 		}
 	}
 	*ret = best;

@@ -147,6 +147,7 @@ static void libdw_answer(Dwarf *dw, uint64_t addr, char *buf, size_t size)
 		Dwarf_Lines *rows;
 		Dwarf_Line *best = NULL;
 		Dwarf_Addr best_addr = 0;
+		bool best_stmt = false;
 		Dwarf_Attribute attr;
 		const char *name, *dir;
 		size_t n, i;
@@ -165,12 +166,16 @@ static void libdw_answer(Dwarf *dw, uint64_t addr, char *buf, size_t size)
 			bool stmt = false, end = false;
 
 			if (!row || dwarf_lineaddr(row, &a) || a > addr ||
-			    dwarf_linebeginstatement(row, &stmt) || !stmt ||
+			    dwarf_linebeginstatement(row, &stmt) ||
 			    dwarf_lineendsequence(row, &end) || end)
 				continue;
-			if (!best || a >= best_addr) {
+				/* GDB's choice: the highest address; there, the last
+			 * statement row, else the last row */
+			if (!best || a > best_addr ||
+			    (a == best_addr && (stmt || !best_stmt))) {
 				best = row;
 				best_addr = a;
+				best_stmt = stmt;
 			}
 		}
 		if (!best || dwarf_lineno(best, &line) ||
@@ -761,7 +766,10 @@ TEST(dwarf_lines_synthetic_v4)
 	expect(&s, 0x1000, "/build/t.c:10", __LINE__);
 	expect(&s, 0x1003, "/build/t.c:10", __LINE__);
 	expect(&s, 0x1004, "inc/h.h:101", __LINE__);
-	expect(&s, 0x100f, "inc/h.h:101", __LINE__);	/* not 102 */
+	/* 0x1008 starts a row that is not a statement (line 102): GDB, so
+	 * the classic crash, answers with it all the same */
+	expect(&s, 0x1007, "inc/h.h:101", __LINE__);
+	expect(&s, 0x100f, "inc/h.h:102", __LINE__);
 	expect(&s, 0x1010, "/build/t.c:10", __LINE__);
 	expect(&s, 0x1030, "/build/t.c:10", __LINE__);
 	/* Past the end of the sequence but inside the unit: the last row
