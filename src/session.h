@@ -70,6 +70,10 @@ static inline struct kernel session_kernel(const struct session *s)
 				.symtab = s->symtab, .di = s->debuginfo };
 }
 
+/* The vmlinux's source line table, opened on first use (NULL if there is
+ * none). */
+struct lines *session_lines(struct session *s);
+
 /* The task table (read on first use; a warning about a damaged list is
  * printed then), or an error that says why there is none. */
 struct error *session_tasks(struct session *s, const struct task_table **ret);

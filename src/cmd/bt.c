@@ -76,17 +76,6 @@ struct bt_opts {
 	const char *cpus;
 };
 
-static struct lines *bt_lines(struct session *s)
-{
-	if (!s->lines_tried && s->vmlinux) {
-		struct error *err = lines_open(s->vmlinux, &s->lines);
-
-		s->lines_tried = true;
-		error_free(err);
-	}
-	return s->lines;
-}
-
 /* A function's name as the classic crash shows it: without gcc's
  * ".isra.N" and ".part.N" clone suffixes (".constprop.N" and ".cold"
  * stay). */
@@ -210,7 +199,7 @@ static void print_words(struct session *s, uint64_t from, uint64_t to,
 
 static void print_line(struct session *s, uint64_t pc)
 {
-	struct lines *l = bt_lines(s);
+	struct lines *l = session_lines(s);
 	const char *file;
 	int line;
 	struct error *err;

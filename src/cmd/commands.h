@@ -41,6 +41,10 @@ struct error *log_print(FILE *out, const struct kernel *k,
 int print_struct_at(struct session *s, const char *type_name,
 		    const char *members, uint64_t addr, char format);
 
+/* sys -t and sys -c [name|number] (sys_tables.c) */
+int sys_taints(struct session *s);
+int sys_calls(struct session *s, const char *spec);
+
 struct task;
 /* "PID: 1        TASK: ffff...  CPU: 0    COMMAND: "init"" (task_header.c) */
 void print_task_header(FILE *out, const struct task *t);

@@ -22,6 +22,12 @@ const char *const help_help[] = {
 	"        excluded, missing), header fields, per-CPU registers and",
 	"        VMCOREINFO (the same as crash --dumpinfo).",
 	"    -n  the dump's notes: per-CPU registers and VMCOREINFO.",
+	"",
+	"EXAMPLES",
+	"    crash> help ps",
+	"    NAME",
+	"      ps - display process status information",
+	"    ...",
 	NULL,
 };
 

@@ -10,6 +10,9 @@ const char *const quit_help[] = {
 	"",
 	"DESCRIPTION",
 	"  Ends the crash session.  End of input (Ctrl-D) does the same.",
+	"",
+	"EXAMPLES",
+	"    crash> q",
 	NULL,
 };
 

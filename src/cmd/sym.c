@@ -47,18 +47,6 @@ const char *const sym_help[] = {
 	NULL,
 };
 
-/* The session's line table, opened on first use (NULL if there is none). */
-static struct lines *session_lines(struct session *s)
-{
-	if (!s->lines_tried && s->vmlinux) {
-		struct error *err = lines_open(s->vmlinux, &s->lines);
-
-		s->lines_tried = true;
-		error_free(err);
-	}
-	return s->lines;
-}
-
 static void print_symbol(struct session *s, const struct symbol *sym,
 			 uint64_t addr, uint64_t off)
 {

@@ -17,7 +17,7 @@ const char *const sys_help[] = {
 	"  sys - system data",
 	"",
 	"SYNOPSIS",
-	"  sys",
+	"  sys [-c [name|number]] [-t]",
 	"",
 	"DESCRIPTION",
 	"  This command displays system-specific data: the vmlinux and dump",
@@ -25,6 +25,21 @@ const char *const sys_help[] = {
 	"  average, the number of tasks (threads, and one idle task per CPU),",
 	"  the utsname fields, the memory the nodes have, and the panic",
 	"  message from the kernel log.  A value that cannot be read says why.",
+	"",
+	"    -c [name|number]  the system call table: each entry's number, its",
+	"                      handler and the handler's source file and line",
+	"                      (relative to the build directory; the first line",
+	"                      of the handler that is not in an include/ header).",
+	"                      With a name, the entries whose handler's name",
+	"                      contains it; with a number, that entry.",
+	"    -t                the kernel's taint: tainted_mask in hexadecimal and",
+	"                      a letter per taint flag, as the kernel's",
+	"                      taint_flags table spells them (the letter of each",
+	"                      set flag; of the others, those that are not blank,",
+	"                      '-' or 'G').",
+	"",
+	"  The classic crash's -i (DMI strings), config (the in-kernel",
+	"  configuration) and -panic are not supported.",
 	"",
 	"EXAMPLES",
 	"    crash> sys",
@@ -41,6 +56,12 @@ const char *const sys_help[] = {
 	"         MACHINE: x86_64  (2596 Mhz)",
 	"          MEMORY: 511.5 MB",
 	"           PANIC: \"Kernel panic - not syncing: sysrq triggered crash\"",
+	"",
+	"    crash> sys -c read",
+	"    NUM  SYSTEM CALL                FILE AND LINE NUMBER",
+	"      0  __x64_sys_read             ../fs/read_write.c: 621",
+	"     17  __x64_sys_pread64          ../fs/read_write.c: 672",
+	"    ...",
 	NULL,
 };
 
@@ -103,14 +124,22 @@ int cmd_sys(struct session *s, int argc, char **argv)
 	struct tm tm;
 	int i;
 
-	if (argc > 1) {
-		fprintf(stderr, "sys: %s: not supported yet (see help sys)\n",
-			argv[1]);
-		return 1;
-	}
 	if (!s->debuginfo || !s->vmem) {
 		fprintf(stderr, "sys: needs the vmlinux and the dump's memory "
 			"(%s)\n", !s->debuginfo ? "no vmlinux" : s->vmem_why);
+		return 1;
+	}
+	if (argc > 1 && !strcmp(argv[1], "-t") && argc == 2)
+		return sys_taints(s);
+	if (argc > 1 && !strcmp(argv[1], "-c") && argc <= 3)
+		return sys_calls(s, argc == 3 ? argv[2] : NULL);
+	if (argc > 1 && (!strcmp(argv[1], "-i") || !strcmp(argv[1], "config") ||
+			 !strcmp(argv[1], "-panic"))) {
+		fprintf(stderr, "sys: %s: not supported yet\n", argv[1]);
+		return 1;
+	}
+	if (argc > 1) {
+		command_usage(s->out, "sys");
 		return 1;
 	}
 	sysinfo_read(&k, &si);

@@ -62,7 +62,9 @@ def commands(syms, kaslr):
               "rd -a linux_banner 30", "rd -p 1000 2", "rd init_uts_ns 12",
               "btop 123456", "ptob 123", "eval 1+2", "eval 0x1000 * 3",
               "eval -b 0xff", "eval 1 << 40", "ascii 41424344",
-              "sym -q prb_read", "sys", "ptov 1000", "ptov 1b6079c0",
+              "sym -q prb_read", "sys", "sys -t", "sys -c", "sys -c read",
+              "sys -c 5", "sys -c 0", "sys -c nosuchcall",
+              "ptov 1000", "ptov 1b6079c0",
               "pte 800000001b6001e3", "pte 8000000000001163", "pte 0",
               "pte 1b6001e1"):
         cmds.append((c, c, "exact"))

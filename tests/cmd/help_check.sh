@@ -1,0 +1,40 @@
+#!/bin/bash
+# help_check.sh DUMPDIR: every command that `help` lists has a help page
+# with NAME, SYNOPSIS, DESCRIPTION and EXAMPLES, an entry in crash.8, and
+# a SYNOPSIS that a bad option prints back ("Usage:").
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+CRASH=${CRASH:-$TOP/crash}
+D=$1
+VMLINUX=$(ls "$D"/../../vmlinux-* | head -1)
+DUMP=$D/kdump-d31-lzo.kdump
+ok() { echo "ok   $1"; }
+fail() { echo "FAIL $1: $2"; }
+T=$(mktemp -d /tmp/crash-help.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+echo help | "$CRASH" -s "$VMLINUX" "$DUMP" > "$T/list" 2> "$T/err"
+cmds=$(awk '{ print $1 }' "$T/list")
+[ "$(echo "$cmds" | wc -w)" -ge 20 ] && ok "help lists the commands" ||
+	fail "help lists the commands" "$(head -3 "$T/list" "$T/err")"
+for c in $cmds; do
+	echo "help $c" | "$CRASH" -s "$VMLINUX" "$DUMP" > "$T/page" 2>&1
+	missing=
+	for s in NAME SYNOPSIS DESCRIPTION EXAMPLES; do
+		grep -q "^$s\$" "$T/page" || missing="$missing $s"
+	done
+	[ -z "$missing" ] && ok "help $c: a full page" ||
+		fail "help $c: a full page" "no$missing"
+	case $c in q | exit) name=q ;; *) name=$c ;; esac
+	grep -qE "^\.B[IR]? \"?$name\"?( |\$)" "$TOP/crash.8" && ok "crash.8 has $c" ||
+		fail "crash.8 has $c" "no .B/.BI $name entry"
+done
+# a bad option gives the synopsis back, as the classic crash does
+for c in ps bt set task foreach sys; do
+	echo "$c -Z" | "$CRASH" -s "$VMLINUX" "$DUMP" > "$T/usage" 2>&1
+	if grep -q "^Usage:" "$T/usage" && grep -q "Enter \"help $c\" for details." "$T/usage"; then
+		ok "$c -Z: usage"
+	else
+		fail "$c -Z: usage" "$(head -3 "$T/usage")"
+	fi
+done
