@@ -60,6 +60,10 @@ struct arch_ops {
 	/* trace may be NULL; if not, record the walk (vmem.h). */
 	struct error *(*kvtop)(struct vmem *vm, uint64_t vaddr,
 			       uint64_t *paddr, struct vtop_trace *trace);
+	/* A user address through the page tables whose top table is at
+	 * physical address root (a task's mm->pgd); NULL if unsupported. */
+	struct error *(*uvtop)(struct vmem *vm, uint64_t root, uint64_t vaddr,
+			       uint64_t *paddr, struct vtop_trace *trace);
 	/* Backtraces (unwind.h); NULL where there is no unwinder yet.
 	 * env must outlive the unwinder. */
 	struct error *(*unwind_open)(const struct unwind_env *env,

@@ -1,4 +1,5 @@
 #include <stdlib.h>
+#include <string.h>
 
 #include "../dump/dump.h"
 #include "../util/endian.h"
@@ -56,8 +57,21 @@ struct error *vmem_vtop_trace(struct vmem *vm, uint64_t vaddr,
 	return vm->arch->kvtop(vm, vaddr, paddr, trace);
 }
 
-struct error *vmem_read(struct vmem *vm, uint64_t vaddr, void *buf,
-			size_t len)
+struct error *vmem_uvtop(struct vmem *vm, uint64_t root, uint64_t vaddr,
+			 uint64_t *paddr, struct vtop_trace *trace)
+{
+	if (trace)
+		memset(trace, 0, sizeof(*trace));
+	if (!vm->arch->uvtop)
+		return error_create(ERR_UNSUPPORTED, "user addresses of %s "
+				    "are not supported yet", vm->arch->name);
+	return vm->arch->uvtop(vm, root, vaddr, paddr, trace);
+}
+
+/* Read page by page, through the kernel's page tables (root 0) or those
+ * at root. */
+static struct error *read_pages(struct vmem *vm, bool user, uint64_t root,
+				uint64_t vaddr, void *buf, size_t len)
 {
 	unsigned char *out = buf;
 	uint64_t ps = vm->dump->page_size;
@@ -69,7 +83,8 @@ struct error *vmem_read(struct vmem *vm, uint64_t vaddr, void *buf,
 
 		if (n > len)
 			n = len;
-		err = vmem_vtop(vm, vaddr, &pa);
+		err = user ? vmem_uvtop(vm, root, vaddr, &pa, NULL)
+			   : vmem_vtop(vm, vaddr, &pa);
 		if (!err)
 			err = dump_read_phys(vm->dump, pa, out, n);
 		if (err)
@@ -80,6 +95,18 @@ struct error *vmem_read(struct vmem *vm, uint64_t vaddr, void *buf,
 		len -= n;
 	}
 	return NULL;
+}
+
+struct error *vmem_read(struct vmem *vm, uint64_t vaddr, void *buf,
+			size_t len)
+{
+	return read_pages(vm, false, 0, vaddr, buf, len);
+}
+
+struct error *vmem_read_user(struct vmem *vm, uint64_t root, uint64_t vaddr,
+			     void *buf, size_t len)
+{
+	return read_pages(vm, true, root, vaddr, buf, len);
 }
 
 struct error *vmem_read_u64(struct vmem *vm, uint64_t vaddr, uint64_t *ret)

@@ -43,6 +43,13 @@ struct error *vmem_vtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr);
 /* The same, recording the page table walk (trace->n = 0 if none). */
 struct error *vmem_vtop_trace(struct vmem *vm, uint64_t vaddr,
 			      uint64_t *paddr, struct vtop_trace *trace);
+/* A user virtual address through the page tables whose top table is at
+ * physical address root (a task's mm->pgd, translated). */
+struct error *vmem_uvtop(struct vmem *vm, uint64_t root, uint64_t vaddr,
+			 uint64_t *paddr, struct vtop_trace *trace);
+/* Read len bytes at a user virtual address of that address space. */
+struct error *vmem_read_user(struct vmem *vm, uint64_t root, uint64_t vaddr,
+			     void *buf, size_t len);
 /* Read len bytes at a kernel virtual address, page by page. */
 struct error *vmem_read(struct vmem *vm, uint64_t vaddr, void *buf,
 			size_t len);

@@ -113,6 +113,7 @@ const struct arch_ops x86_64_arch = {
 	.direct_map_default = 0xffff888000000000ULL,
 	.vmem_init = x86_64_vmem_init,
 	.kvtop = x86_64_kvtop,
+	.uvtop = x86_64_uvtop,
 	.unwind_open = x86_64_unwind_open,
 	.unwind_close = x86_64_unwind_close,
 	.unwind_task = x86_64_unwind_task,

@@ -111,22 +111,13 @@ static const char *const level_name[] = {
 	[5] = "PML5", [4] = "PML4", [3] = "PUD", [2] = "PMD", [1] = "PTE",
 };
 
-struct error *x86_64_kvtop(struct vmem *vm, uint64_t va, uint64_t *pa,
-			   struct vtop_trace *trace)
+/* Walk the page tables whose top table is at physical address table. */
+static struct error *walk(struct vmem *vm, uint64_t table, uint64_t va,
+			  uint64_t *pa, struct vtop_trace *trace)
 {
 	struct x86_64_vmem *x = vm->priv;
-	uint64_t table = x->pgd;
 	int level;
 
-	/* The kernel image is mapped at a fixed distance from where it was
-	 * loaded; vtop still shows the walk, which must agree. */
-	if (va >= START_KERNEL_MAP && va < KERNEL_IMAGE_END && !trace &&
-	    !x->walk_only) {
-		*pa = va - START_KERNEL_MAP + x->phys_base;
-		return NULL;
-	}
-	if (trace)
-		trace->table = x->pgd_vaddr;
 	for (level = x->levels; level >= 1; level--) {
 		int shift = 12 + 9 * (level - 1);
 		uint64_t index = (va >> shift) & 511, entry;
@@ -167,4 +158,34 @@ struct error *x86_64_kvtop(struct vmem *vm, uint64_t va, uint64_t *pa,
 	}
 	return error_create(ERR_HOLE, "virtual address 0x%llx is not mapped",
 			    (unsigned long long)va);
+}
+
+struct error *x86_64_kvtop(struct vmem *vm, uint64_t va, uint64_t *pa,
+			   struct vtop_trace *trace)
+{
+	struct x86_64_vmem *x = vm->priv;
+
+	/* The kernel image is mapped at a fixed distance from where it was
+	 * loaded; vtop still shows the walk, which must agree. */
+	if (va >= START_KERNEL_MAP && va < KERNEL_IMAGE_END && !trace &&
+	    !x->walk_only) {
+		*pa = va - START_KERNEL_MAP + x->phys_base;
+		return NULL;
+	}
+	if (trace)
+		trace->table = x->pgd_vaddr;
+	return walk(vm, x->pgd, va, pa, trace);
+}
+
+struct error *x86_64_uvtop(struct vmem *vm, uint64_t root, uint64_t va,
+			   uint64_t *pa, struct vtop_trace *trace)
+{
+	/* a user address lies below the kernel's half: the top bit clear
+	 * (the canonical hole between is no address at all) */
+	if (va >> 63)
+		return error_create(ERR_INVALID, "0x%llx is not a user "
+				    "address", (unsigned long long)va);
+	if (trace)
+		trace->table = 0;
+	return walk(vm, root & PTE_ADDR_MASK, va, pa, trace);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../arch/vmem.h"
 #include "../kernel/sysinfo.h"
 #include "../kernel/task_info.h"
 #include "../kernel/task_mem.h"
@@ -62,8 +63,9 @@ const char *const ps_help[] = {
 	"        -m  the same as the time since then: days hh:mm:ss.ms.",
 	"   -C cpus  with -l or -m: one block per cpu, for cpus such as \"1,3\",",
 	"            \"0-2\" or \"all\" (\"a\").",
-	"        -a  the command line arguments and environment of user tasks",
-	"            (not supported yet: it needs user memory).",
+	"        -a  the command line arguments and environment strings of",
+	"            user tasks, read from their user memory (a dump that left",
+	"            user pages out cannot show them).",
 	"        -g  each thread group: its leader, then its other threads.",
 	"        -r  the resource limits (rlimits) of each task's process.",
 	"        -S  how many tasks are in each state.",
@@ -93,7 +95,7 @@ const char *const ps_help[] = {
 
 enum ps_view { VIEW_TABLE, VIEW_PARENTS, VIEW_CHILDREN, VIEW_TIMES,
 	       VIEW_LAST_RUN, VIEW_MSECS, VIEW_GROUPS, VIEW_SUMMARY,
-	       VIEW_RLIMITS };
+	       VIEW_RLIMITS, VIEW_ARGS };
 
 struct ps_sel {			/* one task selector from the command line */
 	enum { BY_PID, BY_TASK, BY_COMM, BY_REGEX } kind;
@@ -401,6 +403,77 @@ static void print_group(struct ps_req *r, const struct task *t)
 	fputc('\n', r->s->out);
 }
 
+/* One of the strings areas of a user task: NUL-separated words printed
+ * after "ARG: " on one line, or each string of the environment on its
+ * own line under "ENV: ".  false (and a message) if it cannot be read. */
+static bool print_strings(struct ps_req *r, uint64_t root, uint64_t start,
+			  uint64_t end, bool env)
+{
+	FILE *out = r->s->out;
+	size_t len = end > start ? (size_t)(end - start) : 0, i, word = 0;
+	unsigned char *buf;
+	struct error *err;
+
+	/* the kernel limits both to a few megabytes (ARG_MAX, the stack) */
+	if (len > (32u << 20)) {
+		fprintf(stderr, "ps: implausible user string area %" PRIx64
+			"-%" PRIx64 "\n", start, end);
+		return false;
+	}
+	buf = malloc(len + 1);
+	if (!buf)
+		return false;
+	err = vmem_read_user(r->k.vm, root, start, buf, len);
+	if (err) {
+		fprintf(stderr, "ps: cannot access user stack address: %"
+			PRIx64 " (%s)\n", start, err->message);
+		fputc('\n', out);	/* the task's block ends, as others do */
+		error_free(err);
+		free(buf);
+		return false;
+	}
+	fputs(env ? "\nENV: " : "ARG: ", out);
+	for (i = 0; i < len; i++) {
+		if (!buf[i]) {
+			if (word)
+				fputc(env ? '\n' : ' ', out);
+			word = 0;
+			continue;
+		}
+		if (env && !word && i)
+			fputs("     ", out);
+		fputc(buf[i], out);
+		word++;
+	}
+	if (env)
+		fputs(word || len ? "\n" : "\n\n", out);
+	free(buf);
+	return true;
+}
+
+static void print_args(struct ps_req *r, const struct task *t)
+{
+	uint64_t range[4], root;
+	struct error *err;
+
+	print_task_header(r->s->out, t);
+	if (!t->mm) {
+		fprintf(stderr, "ps: no user stack\n");
+		fputc('\n', r->s->out);
+		return;
+	}
+	err = task_arg_env(&r->k, t, range);
+	if (!err)
+		err = task_user_root(&r->k, t, &root);
+	if (err) {
+		fprintf(stderr, "ps: %s\n", err->message);
+		error_free(err);
+		return;
+	}
+	if (print_strings(r, root, range[0], range[1], false))
+		print_strings(r, root, range[2], range[3], true);
+}
+
 static const char *const rlimit_names[] = {
 	"CPU", "FSIZE", "DATA", "STACK", "CORE", "RSS", "NPROC", "NOFILE",
 	"MEMLOCK", "AS", "LOCKS", "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO",
@@ -460,6 +533,7 @@ static void show(struct ps_req *r, const struct task *t)
 	case VIEW_CHILDREN: print_children(r, t); break;
 	case VIEW_GROUPS: print_group(r, t); break;
 	case VIEW_RLIMITS: print_rlimits(r, t); break;
+	case VIEW_ARGS: print_args(r, t); break;
 	default: break;
 	}
 }
@@ -772,10 +846,7 @@ int cmd_ps(struct session *s, int argc, char **argv)
 		case 'g': if (set_view(&r, VIEW_GROUPS, c)) return 1; break;
 		case 'S': if (set_view(&r, VIEW_SUMMARY, c)) return 1; break;
 		case 'r': if (set_view(&r, VIEW_RLIMITS, c)) return 1; break;
-		case 'a':
-			fprintf(stderr, "ps: -a is not supported yet: the "
-				"arguments are in user memory\n");
-			return 1;
+		case 'a': if (set_view(&r, VIEW_ARGS, c)) return 1; break;
 		default:
 			command_usage(s->out, "ps");
 			return 1;

@@ -6,6 +6,7 @@
 
 #include "../arch/vmem.h"
 #include "../dump/dump.h"
+#include "../kernel/task_info.h"
 #include "../session.h"
 #include "../symbols/symtab.h"
 #include "../util/endian.h"
@@ -27,7 +28,8 @@ const char *const rd_help[] = {
 	"  translation; the default count is 1.",
 	"",
 	"    -p  address is a physical address.",
-	"    -u  address is a user virtual address (needs a task context).",
+	"    -u  address is a user virtual address of the current context's",
+	"        task (see set).",
 	"    -d  display as signed decimal.",
 	"    -D  display as unsigned decimal.",
 	"    -x  do not display the ASCII translation.",
@@ -52,8 +54,9 @@ const char *const rd_help[] = {
 
 struct rd {
 	struct session *s;
-	bool physical, decimal, udecimal, no_ascii, symbols, ascii_str,
+	bool physical, user, decimal, udecimal, no_ascii, symbols, ascii_str,
 	     network;
+	uint64_t user_root;	/* -u: the context's page tables */
 	int size;		/* bytes per value */
 };
 
@@ -65,6 +68,9 @@ static struct error *rd_read(struct rd *rd, uint64_t addr, void *buf,
 	if (!rd->s->vmem)
 		return error_create(ERR_UNSUPPORTED, "no kernel virtual "
 				    "memory: %s", rd->s->vmem_why);
+	if (rd->user)
+		return vmem_read_user(rd->s->vmem, rd->user_root, addr, buf,
+				      len);
 	return vmem_read(rd->s->vmem, addr, buf, len);
 }
 
@@ -236,10 +242,7 @@ int cmd_rd(struct session *s, int argc, char **argv)
 	while ((c = getopt(argc, argv, "pudDxsSaNmf")) != -1) {
 		switch (c) {
 		case 'p': rd.physical = true; break;
-		case 'u':
-			fprintf(stderr, "rd: -u: user addresses need a task "
-				"context, which this crash does not have yet\n");
-			return 1;
+		case 'u': rd.user = true; break;
 		case 'd': rd.decimal = true; break;
 		case 'D': rd.udecimal = true; break;
 		case 'x': rd.no_ascii = true; break;
@@ -267,6 +270,17 @@ int cmd_rd(struct session *s, int argc, char **argv)
 		if (*end || !count)
 			err = error_create(ERR_INVALID, "invalid count: %s",
 					   argv[optind + 1]);
+	}
+	if (!err && rd.user && rd.physical)
+		err = error_create(ERR_INVALID, "-u and -p cannot be used "
+				   "together");
+	if (!err && rd.user) {
+		struct kernel k = session_kernel(s);
+		const struct task *task;
+
+		err = session_context(s, &task);
+		if (!err)
+			err = task_user_root(&k, task, &rd.user_root);
 	}
 	if (err) {
 		fprintf(stderr, "rd: %s\n", err->message);

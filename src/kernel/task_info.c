@@ -1,4 +1,5 @@
 /* Single task_struct and runqueue members, by name. */
+#include "../arch/vmem.h"
 #include "../util/error.h"
 #include "kernel.h"
 #include "task_info.h"
@@ -104,4 +105,36 @@ struct error *task_rlimits(const struct kernel *k, const struct task *t,
 						  &lim[i][1]);
 	}
 	return err ? error_prefix(err, "rlimits of pid %d", t->pid) : NULL;
+}
+
+struct error *task_user_root(const struct kernel *k, const struct task *t,
+			     uint64_t *root)
+{
+	static const char *const names[] = { "pgd" };
+	uint64_t pgd;
+	struct error *err;
+
+	if (!t->mm)
+		return error_create(ERR_NOT_FOUND, "pid %d has no user address "
+				    "space", t->pid);
+	err = read_members(k, t->mm, "mm_struct", names, &pgd, 1);
+	if (!err)
+		err = vmem_vtop(k->vm, pgd, root);
+	return err ? error_prefix(err, "page tables of pid %d", t->pid)
+		   : NULL;
+}
+
+struct error *task_arg_env(const struct kernel *k, const struct task *t,
+			   uint64_t range[4])
+{
+	static const char *const names[] = {
+		"arg_start", "arg_end", "env_start", "env_end",
+	};
+	struct error *err;
+
+	if (!t->mm)
+		return error_create(ERR_NOT_FOUND, "pid %d has no user address "
+				    "space", t->pid);
+	err = read_members(k, t->mm, "mm_struct", names, range, 4);
+	return err ? error_prefix(err, "pid %d", t->pid) : NULL;
 }

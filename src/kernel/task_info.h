@@ -33,6 +33,17 @@ struct error *task_saved_sp(const struct kernel *k, const struct task *t,
 struct error *task_rlimits(const struct kernel *k, const struct task *t,
 			   uint64_t (*lim)[2], size_t max, size_t *n);
 
+/* The physical address of the top page table of the task's address space
+ * (mm->pgd), for vmem_uvtop/vmem_read_user; an error for a task with no
+ * mm (a kernel thread). */
+struct error *task_user_root(const struct kernel *k, const struct task *t,
+			     uint64_t *root);
+
+/* Where the task's command line and environment strings are in its user
+ * memory (mm->arg_start, arg_end, env_start, env_end). */
+struct error *task_arg_env(const struct kernel *k, const struct task *t,
+			   uint64_t range[4]);
+
 /* The clock of cpu's runqueue (rq->clock, ns). */
 struct error *cpu_rq_clock(const struct kernel *k, unsigned int cpu,
 			   uint64_t *clock);
