@@ -34,13 +34,24 @@ LIB := $(BUILD)/libcrash.a
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
 
+# The capture side: the dump writer (capture/), linked with the library
+# for its dump readers and page table walk.
+CAPTURE_SRCS := $(sort $(wildcard capture/*.c))
+CAPTURE_OBJS := $(CAPTURE_SRCS:%.c=$(BUILD)/%.o)
+
 ifeq ($(SANITIZE),1)
-all: $(BUILD)/bin/crash
+all: $(BUILD)/bin/crash $(BUILD)/bin/crash-dump
 else
-all: crash
+all: crash capture/crash-dump
 crash: $(BUILD)/bin/crash
 	cp $< $@
+capture/crash-dump: $(BUILD)/bin/crash-dump
+	cp $< $@
 endif
+
+$(BUILD)/bin/crash-dump: $(CAPTURE_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/bin/crash: $(BUILD)/src/main.o $(LIB)
 	@mkdir -p $(dir $@)
@@ -89,7 +100,7 @@ install: crash
 	install -m 644 defs.h $(DESTDIR)$(PREFIX)/include/crash/defs.h
 
 clean:
-	rm -rf build build-san crash
+	rm -rf build build-san crash capture/crash-dump
 
 .PHONY: all check demo install clean tools
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
