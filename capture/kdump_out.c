@@ -1,3 +1,5 @@
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +22,7 @@
 #define UTS_LEN		65
 
 #define BATCH		256		/* pages per unit of work */
-#define DATA_BUF	(4u << 20)
+#define DATA_BUF	(1u << 20)
 #define DESC_BUF	(8192 * DESC_SIZE)
 
 double now_seconds(void)
@@ -213,26 +215,21 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static struct error *flush_data(struct pipeline *pp)
+/* Data first, then the descriptors that point to it: whatever is on
+ * disk when writing stops is consistent. */
+static struct error *flush_desc(struct pipeline *pp)
 {
+	uint64_t at = pp->desc_pos - pp->ndesc;
 	struct error *err = NULL;
 
 	if (pp->ndata)
 		err = out_write(pp->of, pp->data_flushed_to, pp->data,
 				pp->ndata);
-	if (!err) {
-		pp->data_flushed_to += pp->ndata;
-		pp->ndata = 0;
-	}
-	return err;
-}
-
-static struct error *flush_desc(struct pipeline *pp)
-{
-	struct error *err = flush_data(pp);
-	uint64_t at = pp->desc_pos - pp->ndesc;
-
-	if (!err && pp->ndesc)
+	if (err)
+		return err;
+	pp->data_flushed_to += pp->ndata;
+	pp->ndata = 0;
+	if (pp->ndesc)
 		err = out_write(pp->of, at, pp->desc, pp->ndesc);
 	if (!err)
 		pp->ndesc = 0;
@@ -247,7 +244,7 @@ static struct error *emit(struct pipeline *pp, uint64_t off, uint32_t size,
 	struct error *err;
 
 	if (data) {
-		if (pp->ndata + size > DATA_BUF && (err = flush_data(pp)))
+		if (pp->ndata + size > DATA_BUF && (err = flush_desc(pp)))
 			return err;
 		memcpy(pp->data + pp->ndata, data, size);
 		pp->ndata += size;
@@ -515,6 +512,19 @@ struct error *kdump_write(struct out_file *of, const struct kdump_job *job,
 		return err;
 	desc_off = (uint64_t)(1 + sub_blocks + bitmap_blocks) * bs;
 	pp.desc_pos = desc_off;
+	/* Room for the descriptors now: on a disk that fills up later, the
+	 * descriptors of the pages already written still find their
+	 * place. */
+	if (!of->flat && job->desc_room &&
+	    fallocate(of->fd, 0, (off_t)desc_off,
+		      (off_t)(job->desc_room * DESC_SIZE)) < 0 &&
+	    (errno == ENOSPC || errno == EFBIG || errno == EDQUOT))
+		return error_create(ERR_IO, "%s: no space left for the page "
+				    "descriptors (%llu bytes at offset 0x%llx): "
+				    "%s", of->tmp_path,
+				    (unsigned long long)job->desc_room *
+				    DESC_SIZE, (unsigned long long)desc_off,
+				    strerror(errno));
 	pp.data_pos = pp.data_flushed_to = desc_off + job->desc_room * DESC_SIZE;
 	if (job->level & DL_ZERO) {
 		unsigned char *zero = calloc(1, bs);
