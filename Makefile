@@ -66,7 +66,9 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 # Unit tests: one program made of every tests/unit/*.c.
-$(BUILD)/unit-tests: $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(LIB)
+# ... and the capture side's objects but its main.
+$(BUILD)/unit-tests: $(UNIT_SRCS:%.c=$(BUILD)/%.o) \
+		$(filter-out %/crash-dump.o,$(CAPTURE_OBJS)) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Test tools: one program per tests/tools/*.c (libkdumpfile for its peer).

@@ -110,13 +110,15 @@ static void report(const char *vmcore, struct page_bitmaps *pb,
 		compression_name(method), threads, threads == 1 ? "" : "s");
 	fprintf(stderr, "  page frames: %llu of RAM; left out: %llu zero, "
 		"%llu cache, %llu cache private, %llu user, %llu free, "
-		"%llu hwpoison, %llu offline, %llu unreadable\n",
+		"%llu hwpoison, %llu offline, %llu not in VMCORE, "
+		"%llu unreadable\n",
 		(unsigned long long)c->ram, (unsigned long long)res->zero,
 		(unsigned long long)c->cache,
 		(unsigned long long)c->cache_private,
 		(unsigned long long)c->user, (unsigned long long)c->free,
 		(unsigned long long)c->hwpoison,
 		(unsigned long long)c->offline,
+		(unsigned long long)c->nodata,
 		(unsigned long long)res->unreadable);
 	fprintf(stderr, "  written: %llu pages, %llu bytes in %.2f s\n",
 		(unsigned long long)res->stored, (unsigned long long)bytes,

@@ -225,8 +225,27 @@ static struct error *flush_desc(struct pipeline *pp)
 	if (pp->ndata)
 		err = out_write(pp->of, pp->data_flushed_to, pp->data,
 				pp->ndata);
-	if (err)
+	if (err) {
+		/* Save the descriptors of the pages that did reach the file:
+		 * those before the first whose data is not all there. */
+		uint64_t there = pp->data_flushed_to + pp->of->partial;
+		bool big = pp->job->in->big_endian;
+		size_t k;
+
+		for (k = 0; k < pp->ndesc; k += DESC_SIZE) {
+			uint64_t off = get64(pp->desc + k, big);
+			uint32_t size = get32(pp->desc + k + 8, big);
+
+			if (off != pp->zero_off && off + size > there)
+				break;
+		}
+		if (k && !pp->of->flat) {
+			struct error *e2 = out_write(pp->of, at, pp->desc, k);
+
+			error_free(e2);
+		}
 		return err;
+	}
 	pp->data_flushed_to += pp->ndata;
 	pp->ndata = 0;
 	if (pp->ndesc)

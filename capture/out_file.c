@@ -102,6 +102,7 @@ struct error *out_write(struct out_file *of, uint64_t off, const void *buf,
 		put_be64(rec, off);
 		put_be64(rec + 8, len);
 		e = write_all(of->fd, iov, 2);
+		of->partial = 0;
 		if (e)
 			return write_error(of, e, off);
 	} else {
@@ -114,6 +115,7 @@ struct error *out_write(struct out_file *of, uint64_t off, const void *buf,
 
 			if (w < 0 && errno == EINTR)
 				continue;
+			of->partial = len - left;
 			if (w < 0)
 				return write_error(of, errno, at);
 			if (w == 0)

@@ -22,10 +22,12 @@ struct out_file {
 	bool flat;		/* flattened records */
 	bool full;		/* the device is full (or the size limit hit) */
 	uint64_t bytes;		/* payload bytes written */
+	size_t partial;		/* of the last, failed out_write */
 };
 
 struct error *out_open(struct out_file *of, const char *path, bool flat);
-/* Write len bytes at off (a record in the flattened format). */
+/* Write len bytes at off (a record in the flattened format).  If it
+ * fails, of->partial says how many of the bytes did reach the file. */
 struct error *out_write(struct out_file *of, uint64_t off, const void *buf,
 			size_t len);
 /* Complete: flush, end the flattened stream, rename NAME.tmp to NAME. */

@@ -502,6 +502,20 @@ struct error *page_filter_run(struct vmcore_input *in, int level,
 			bitmap_set(pb->bitmap1, pfn);
 	}
 	memcpy(pb->bitmap2, pb->bitmap1, pb->bytes);
+	/* Frames the file does not hold (makedumpfile -E left them out, or
+	 * the file is cut short) stay left out. */
+	for (i = 0; i < in->nseg; i++) {
+		uint64_t a = in->seg[i].paddr, e = a + in->seg[i].memsz, pfn;
+
+		if (in->seg[i].filesz == in->seg[i].memsz && !in->truncated)
+			continue;
+		for (pfn = a >> in->page_shift; pfn < e >> in->page_shift;
+		     pfn++)
+			if (!vmcore_pfn_has_data(in, pfn)) {
+				bitmap_clear(pb->bitmap2, pfn);
+				pb->counts.nodata++;
+			}
+	}
 	pb->counts.ram = bitmap_count(pb->bitmap1, 0, pb->max_pfn);
 	if (vi && vmcoreinfo_value(vi, "phys_base", &v))
 		pb->phys_base = (uint64_t)v;
@@ -521,8 +535,9 @@ struct error *page_filter_run(struct vmcore_input *in, int level,
 	if (!err)
 		err = vmem_open(d, &s.vm);
 	if (err) {
-		warn(pb, "cannot read kernel memory (%s): only pages of zeros "
-		     "can be left out", err->message);
+		if (level & ~DL_ZERO)
+			warn(pb, "cannot read kernel memory (%s): only pages "
+			     "of zeros can be left out", err->message);
 		error_free(err);
 		goto out;
 	}

@@ -27,6 +27,7 @@ struct filter_counts {
 	uint64_t ram;		/* frames in bitmap 1 */
 	uint64_t cache, cache_private, user, free, hwpoison, offline;
 	uint64_t unreadable;	/* frames of struct page we could not read */
+	uint64_t nodata;	/* frames the input file does not hold */
 };
 
 struct page_bitmaps {

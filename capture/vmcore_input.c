@@ -338,3 +338,22 @@ bool vmcore_read_run(const struct vmcore_input *in, uint64_t pfn, uint64_t n,
 	}
 	return false;
 }
+
+bool vmcore_pfn_has_data(const struct vmcore_input *in, uint64_t pfn)
+{
+	uint64_t start = pfn << in->page_shift, end = start + in->page_size;
+	size_t i;
+
+	for (i = 0; i < in->nseg; i++) {
+		const struct vm_segment *s = &in->seg[i];
+		uint64_t avail = s->offset < in->file_size ?
+				 in->file_size - s->offset : 0;
+		uint64_t data = s->filesz < avail ? s->filesz : avail;
+
+		if (s->paddr <= start && start < s->paddr + s->memsz &&
+		    (end <= s->paddr + data ||
+		     s->paddr + s->memsz <= s->paddr + data))
+			return true;
+	}
+	return false;
+}

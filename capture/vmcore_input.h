@@ -55,6 +55,11 @@ bool vmcore_pfn_in_segments(const struct vmcore_input *in, uint64_t pfn);
 struct error *vmcore_read_page(const struct vmcore_input *in, uint64_t pfn,
 			       void *buf);
 
+/* Does the file hold the data of frame pfn (from its start to the end of
+ * the frame or of the PT_LOAD)?  False for frames left out (memsz past
+ * filesz) or past the end of a file cut short. */
+bool vmcore_pfn_has_data(const struct vmcore_input *in, uint64_t pfn);
+
 /* Read n consecutive frames with one pread if one PT_LOAD holds them all;
  * false if not (or it failed): then read them one by one. */
 bool vmcore_read_run(const struct vmcore_input *in, uint64_t pfn, uint64_t n,
