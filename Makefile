@@ -1,5 +1,5 @@
 # crash: a post-mortem Linux kernel debugger.
-#   make            build ./crash
+#   make            build ./crash and capture/crash-dump
 #   make check      build and run every test (unit + real dumps)
 #   make demo       make a real dump under QEMU and open it
 #   make install PREFIX=/usr/local DESTDIR=
@@ -94,11 +94,14 @@ demo:
 	$(MAKE) all
 	tests/vmcores/demo.sh
 
-install: crash
+install: crash capture/crash-dump
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
 		$(DESTDIR)$(PREFIX)/include/crash
 	install -m 755 crash $(DESTDIR)$(PREFIX)/bin/crash
+	install -m 755 capture/crash-dump $(DESTDIR)$(PREFIX)/bin/crash-dump
 	install -m 644 crash.8 $(DESTDIR)$(PREFIX)/share/man/man8/crash.8
+	install -m 644 capture/crash-dump.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/crash-dump.8
 	install -m 644 defs.h $(DESTDIR)$(PREFIX)/include/crash/defs.h
 
 clean:
