@@ -1,5 +1,5 @@
 # crash: a post-mortem Linux kernel debugger.
-#   make            build ./crash
+#   make            build ./crash and capture/crash-dump
 #   make check      build and run every test (unit + real dumps)
 #   make demo       make a real dump under QEMU and open it
 #   make install PREFIX=/usr/local DESTDIR=
@@ -34,13 +34,24 @@ LIB := $(BUILD)/libcrash.a
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
 
+# The capture side: the dump writer (capture/), linked with the library
+# for its dump readers and page table walk.
+CAPTURE_SRCS := $(sort $(wildcard capture/*.c))
+CAPTURE_OBJS := $(CAPTURE_SRCS:%.c=$(BUILD)/%.o)
+
 ifeq ($(SANITIZE),1)
-all: $(BUILD)/bin/crash
+all: $(BUILD)/bin/crash $(BUILD)/bin/crash-dump
 else
-all: crash
+all: crash capture/crash-dump
 crash: $(BUILD)/bin/crash
 	cp $< $@
+capture/crash-dump: $(BUILD)/bin/crash-dump
+	cp $< $@
 endif
+
+$(BUILD)/bin/crash-dump: $(CAPTURE_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/bin/crash: $(BUILD)/src/main.o $(LIB)
 	@mkdir -p $(dir $@)
@@ -55,7 +66,9 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 # Unit tests: one program made of every tests/unit/*.c.
-$(BUILD)/unit-tests: $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(LIB)
+# ... and the capture side's objects but its main.
+$(BUILD)/unit-tests: $(UNIT_SRCS:%.c=$(BUILD)/%.o) \
+		$(filter-out %/crash-dump.o,$(CAPTURE_OBJS)) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Test tools: one program per tests/tools/*.c (libkdumpfile for its peer).
@@ -81,15 +94,18 @@ demo:
 	$(MAKE) all
 	tests/vmcores/demo.sh
 
-install: crash
+install: crash capture/crash-dump
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
 		$(DESTDIR)$(PREFIX)/include/crash
 	install -m 755 crash $(DESTDIR)$(PREFIX)/bin/crash
+	install -m 755 capture/crash-dump $(DESTDIR)$(PREFIX)/bin/crash-dump
 	install -m 644 crash.8 $(DESTDIR)$(PREFIX)/share/man/man8/crash.8
+	install -m 644 capture/crash-dump.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/crash-dump.8
 	install -m 644 defs.h $(DESTDIR)$(PREFIX)/include/crash/defs.h
 
 clean:
-	rm -rf build build-san crash
+	rm -rf build build-san crash capture/crash-dump
 
 .PHONY: all check demo install clean tools
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
