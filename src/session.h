@@ -74,6 +74,11 @@ static inline struct kernel session_kernel(const struct session *s)
  * none). */
 struct lines *session_lines(struct session *s);
 
+/* The backtrace layer, opened on first use (*ret may be NULL: s->backtrace
+ * is set either way). */
+struct backtrace;
+struct error *session_backtrace(struct session *s, struct backtrace **ret);
+
 /* The task table (read on first use; a warning about a damaged list is
  * printed then), or an error that says why there is none. */
 struct error *session_tasks(struct session *s, const struct task_table **ret);

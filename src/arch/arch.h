@@ -21,6 +21,7 @@ struct unwind_trace;
 struct unwinder;
 struct vmem;
 struct vtop_trace;
+struct mach_value;
 
 #define REGSET_MAX 64
 
@@ -74,6 +75,15 @@ struct arch_ops {
 	struct error *(*unwind_task)(struct unwinder *u,
 				     const struct unwind_task *task,
 				     struct unwind_trace *out);
+	/* mach: the layout values (up to MACH_VALUES_MAX; *n of them) and
+	 * the stacks of cpu that mach lists; NULL where there are none. */
+	void (*mach_layout)(struct unwinder *u, struct mach_value *out,
+			    size_t *n);
+	void (*mach_cpu_stacks)(struct unwinder *u, unsigned int cpu,
+				struct unwind_trace *out);
+	/* The per-cpu variable and type of mach -c ("cpu_info",
+	 * "cpuinfo_x86"), or NULL. */
+	const char *cpuinfo_var, *cpuinfo_type;
 	/* An exception frame as the classic crash prints it, lines
 	 * indented by indent spaces; pc_symbol ("func+12") names the
 	 * kernel address it returns to, NULL for user mode. */

@@ -105,6 +105,17 @@ void unwind_trace_free(struct unwind_trace *t);
 const struct unwind_stack *unwind_find_stack(const struct unwind_trace *t,
 					     uint64_t addr);
 
+/* What mach shows of the machine's memory layout: labelled values
+ * ("KERNEL VIRTUAL BASE"), and the size and per-cpu bases of the stacks
+ * the kernel keeps beside the tasks' (IRQ, exception stacks). */
+struct mach_value {
+	const char *label;
+	uint64_t value;
+	bool hex;
+};
+
+#define MACH_VALUES_MAX 16
+
 /* Frames beyond this are damage (a loop the checks missed). */
 #define UNWIND_MAX_FRAMES 256
 

@@ -118,4 +118,8 @@ const struct arch_ops x86_64_arch = {
 	.unwind_close = x86_64_unwind_close,
 	.unwind_task = x86_64_unwind_task,
 	.format_regs = x86_64_format_regs,
+	.mach_layout = x86_64_mach_layout,
+	.mach_cpu_stacks = x86_64_mach_cpu_stacks,
+	.cpuinfo_var = "cpu_info",
+	.cpuinfo_type = "cpuinfo_x86",
 };

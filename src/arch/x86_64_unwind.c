@@ -302,6 +302,64 @@ static void find_stacks(struct unwinder *u, const struct unwind_task *t,
 	}
 }
 
+/*
+ * mach's view: the layout of the kernel's address space and the stacks of
+ * a cpu as the classic crash lists them: the IRQ stack and the exception
+ * stacks up to the first VC one (not VC2 nor the entry stack).
+ */
+void x86_64_mach_layout(struct unwinder *u, struct mach_value *out,
+			size_t *n)
+{
+	static const struct {
+		const char *label, *var;
+		uint64_t fixed;
+	} layout[] = {
+		{ "KERNEL VIRTUAL BASE", "page_offset_base", 0xffff888000000000 },
+		{ "KERNEL VMALLOC BASE", "vmalloc_base", 0xffffc90000000000 },
+		{ "KERNEL VMEMMAP BASE", "vmemmap_base", 0xffffea0000000000 },
+		{ "KERNEL START MAP", NULL, START_KERNEL_MAP },
+		/* after the kernel image's 1 GiB */
+		{ "KERNEL MODULES BASE", NULL, KERNEL_IMAGE_END },
+	};
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < sizeof(layout) / sizeof(layout[0]); i++) {
+		uint64_t v = layout[i].fixed, at;
+
+		/* randomized under KASLR: the kernel's variables say */
+		if (layout[i].var &&
+		    !u->env.symbol(u->env.ctx, layout[i].var, &at)) {
+			struct error *err = read64(u, at, &v);
+
+			if (err)
+				v = layout[i].fixed;
+			error_free(err);
+		}
+		out[(*n)++] = (struct mach_value){ layout[i].label, v, true };
+	}
+	out[(*n)++] = (struct mach_value){ "KERNEL STACK SIZE", u->thread_size,
+					   false };
+	out[(*n)++] = (struct mach_value){ "IRQ STACK SIZE", u->irq_stack_size,
+					   false };
+}
+
+void x86_64_mach_cpu_stacks(struct unwinder *u, unsigned int cpu,
+			    struct unwind_trace *out)
+{
+	struct unwind_task t = { .cpu = (int)cpu };
+	unsigned int i, n = 0;
+
+	find_stacks(u, &t, out);
+	for (i = 0; i < out->nstacks; i++) {
+		if (!strcmp(out->stacks[i].name, "VC2") ||
+		    !strcmp(out->stacks[i].name, "ENTRY"))
+			continue;
+		out->stacks[n++] = out->stacks[i];
+	}
+	out->nstacks = n;
+}
+
 const struct unwind_stack *unwind_find_stack(const struct unwind_trace *t,
 					     uint64_t addr)
 {

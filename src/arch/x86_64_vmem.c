@@ -15,8 +15,6 @@
 #include "vmem.h"
 #include "x86_64.h"
 
-#define START_KERNEL_MAP	0xffffffff80000000ULL
-#define KERNEL_IMAGE_END	0xffffffffc0000000ULL	/* modules above */
 #define PTE_PRESENT		0x1ULL
 #define PTE_LARGE		0x80ULL		/* PS: 1G or 2M page */
 #define PTE_ADDR_MASK		0x000ffffffffff000ULL

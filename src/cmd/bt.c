@@ -383,7 +383,6 @@ int cmd_bt(struct session *s, int argc, char **argv)
 {
 	struct bt_opts o = { 0 };
 	const struct task_table *tt = NULL;
-	struct kernel k = session_kernel(s);
 	struct error *err;
 	bool first = true;
 	int c, i;
@@ -412,13 +411,11 @@ int cmd_bt(struct session *s, int argc, char **argv)
 		fprintf(stderr, "bt: needs the vmlinux and kernel memory\n");
 		return 1;
 	}
-	if (!s->backtrace) {
-		err = backtrace_open(&k, &s->backtrace);
-		if (err) {
-			fprintf(stderr, "bt: %s\n", err->message);
-			error_free(err);
-			return 1;
-		}
+	err = session_backtrace(s, NULL);
+	if (err) {
+		fprintf(stderr, "bt: %s\n", err->message);
+		error_free(err);
+		return 1;
 	}
 	err = session_tasks(s, &tt);
 	if (err) {

@@ -16,6 +16,7 @@ static const struct command commands[] = {
 	{ "help", cmd_help, "list commands, show a command's help, or "
 	  "describe the dump (-D, -n)", help_help },
 	{ "log", cmd_log, "dump the kernel log", log_help },
+	{ "mach", cmd_mach, "machine specific data", mach_help },
 	{ "mod", cmd_mod, "module information and loading of symbols",
 	  mod_help },
 	{ "p", cmd_p, "print the value of an expression", p_help },

@@ -41,6 +41,9 @@ struct error *log_print(FILE *out, const struct kernel *k,
 int print_struct_at(struct session *s, const char *type_name,
 		    const char *members, uint64_t addr, char format);
 
+/* "511.5 MB", "2 GB": memory as sys and mach show it (sys.c) */
+void format_memory(char *buf, size_t size, uint64_t bytes);
+
 /* sys -t and sys -c [name|number] (sys_tables.c) */
 int sys_taints(struct session *s);
 int sys_calls(struct session *s, const char *spec);
@@ -70,6 +73,7 @@ int cmd_eval(struct session *s, int argc, char **argv);
 int cmd_foreach(struct session *s, int argc, char **argv);
 int cmd_help(struct session *s, int argc, char **argv);
 int cmd_log(struct session *s, int argc, char **argv);
+int cmd_mach(struct session *s, int argc, char **argv);
 int cmd_mod(struct session *s, int argc, char **argv);
 int cmd_p(struct session *s, int argc, char **argv);
 int cmd_ps(struct session *s, int argc, char **argv);
@@ -93,6 +97,6 @@ extern const char *const ascii_help[], *const btop_help[], *const eval_help[],
 	*const rd_help[], *const set_help[], *const struct_help[], *const sym_help[], *const sys_help[],
 	*const task_help[], *const union_help[], *const vtop_help[], *const whatis_help[];
 extern const char *const p_help[], *const mod_help[];
-extern const char *const bt_help[], *const foreach_help[];
+extern const char *const bt_help[], *const foreach_help[], *const mach_help[];
 
 #endif

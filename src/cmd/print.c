@@ -288,7 +288,7 @@ static struct error *print_sizeof(struct print_req *r, char *arg)
 /* &lvalue: a pointer to its type, as GDB prints one. */
 static struct error *print_address(struct print_req *r, const char *expr)
 {
-	struct value_print_opts o = { r->ts, &r->k, false, r->format };
+	struct value_print_opts o = { r->ts, &r->k, false, r->format, false };
 	struct type ptr = { 0 };
 	struct strbuf sb = { 0 };
 	unsigned char buf[8];
@@ -406,7 +406,7 @@ static void print_result(struct print_req *r, const char *name,
 
 static struct error *print_lvalue(struct print_req *r, const char *expr)
 {
-	struct value_print_opts o = { r->ts, &r->k, false, r->format };
+	struct value_print_opts o = { r->ts, &r->k, false, r->format, false };
 	struct strbuf sb = { 0 };
 	const struct type *st;
 	unsigned char *buf;

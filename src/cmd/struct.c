@@ -108,6 +108,7 @@ static int print_at(struct session *s, const char *cmd, const struct type *t,
 	struct value_print_opts o = {
 		.ts = debuginfo_types(s->debuginfo), .k = &k,
 		.big_endian = s->dump->big_endian, .format = format,
+		.radix = true,
 	};
 	struct type_ref ref = type_strip_typedefs((struct type_ref){ t, 0 });
 	uint64_t size = ref.type->size, i;

@@ -99,7 +99,7 @@ static void load(char *buf, size_t size, const unsigned long *l)
 		 v[2] >> 11, ((v[2] & 2047) * 100) >> 11);
 }
 
-static void memory(char *buf, size_t size, uint64_t bytes)
+void format_memory(char *buf, size_t size, uint64_t bytes)
 {
 	const uint64_t mb = 1ULL << 20, gb = 1ULL << 30;
 
@@ -165,7 +165,7 @@ int cmd_sys(struct session *s, int argc, char **argv)
 	field(s->out, "VERSION", si.err_uts, "%s", si.version);
 	field(s->out, "MACHINE", si.err_uts, "%s  (%u Mhz)", si.machine,
 	      si.mhz);
-	memory(buf, sizeof(buf), si.mem_bytes);
+	format_memory(buf, sizeof(buf), si.mem_bytes);
 	field(s->out, "MEMORY", si.err_mem, "%s", buf);
 	perr = panic_log_find(s->vmem, s->dump->vmcoreinfo, &pl);
 	field(s->out, "PANIC", perr, "\"%s\"", pl.message ? pl.message : "");

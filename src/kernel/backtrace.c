@@ -170,12 +170,9 @@ void backtrace_close(struct backtrace *bt)
 	free(bt);
 }
 
-struct error *backtrace_task(struct backtrace *bt, const struct task *task,
-			     bool panic, struct unwind_trace *out)
+/* The unwinder, opened on first use; an error says why there is none. */
+static struct error *unwinder(struct backtrace *bt)
 {
-	struct unwind_task ut = { 0 };
-
-	memset(out, 0, sizeof(*out));
 	if (!bt->tried) {
 		bt->tried = true;
 		bt->open_err = bt->arch->unwind_open(&bt->env, &bt->u);
@@ -183,6 +180,44 @@ struct error *backtrace_task(struct backtrace *bt, const struct task *task,
 	if (bt->open_err)
 		return error_create(bt->open_err->code, "%s",
 				    bt->open_err->message);
+	return NULL;
+}
+
+struct error *backtrace_mach(struct backtrace *bt, struct mach_value *layout,
+			     size_t *n)
+{
+	struct error *err = unwinder(bt);
+
+	*n = 0;
+	if (!err && !bt->arch->mach_layout)
+		err = error_create(ERR_UNSUPPORTED, "mach: not supported for "
+				   "%s yet", bt->arch->name);
+	if (!err)
+		bt->arch->mach_layout(bt->u, layout, n);
+	return err;
+}
+
+struct error *backtrace_cpu_stacks(struct backtrace *bt, unsigned int cpu,
+				   struct unwind_trace *out)
+{
+	struct error *err = unwinder(bt);
+
+	memset(out, 0, sizeof(*out));
+	if (!err && bt->arch->mach_cpu_stacks)
+		bt->arch->mach_cpu_stacks(bt->u, cpu, out);
+	return err;
+}
+
+struct error *backtrace_task(struct backtrace *bt, const struct task *task,
+			     bool panic, struct unwind_trace *out)
+{
+	struct unwind_task ut = { 0 };
+	struct error *err;
+
+	memset(out, 0, sizeof(*out));
+	err = unwinder(bt);
+	if (err)
+		return err;
 	ut.task = task->addr;
 	ut.stack = task->stack;
 	ut.cpu = task->cpu;

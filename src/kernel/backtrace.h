@@ -7,6 +7,7 @@
 #define CRASH_KERNEL_BACKTRACE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../arch/unwind.h"
@@ -25,6 +26,13 @@ void backtrace_close(struct backtrace *bt);
  * with unwind_trace_free() even after an error. */
 struct error *backtrace_task(struct backtrace *bt, const struct task *task,
 			     bool panic, struct unwind_trace *out);
+
+/* mach's layout values (MACH_VALUES_MAX at most) and the stacks it lists
+ * for cpu (in out->stacks). */
+struct error *backtrace_mach(struct backtrace *bt, struct mach_value *layout,
+			     size_t *n);
+struct error *backtrace_cpu_stacks(struct backtrace *bt, unsigned int cpu,
+				   struct unwind_trace *out);
 
 /* The architecture's way of printing an exception frame. */
 void backtrace_format_regs(struct backtrace *bt, const struct unwind_regs *r,

@@ -286,7 +286,7 @@ static struct error *print_array(struct strbuf *sb,
 
 		return print_pointer(sb, o, &elt_ptr, addr);
 	}
-	if (!o->format && is_char(at->target)) {
+	if ((!o->format || o->radix) && is_char(at->target)) {
 		print_char_array(sb, buf, at->count);
 		return NULL;
 	}

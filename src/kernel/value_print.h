@@ -28,6 +28,9 @@ struct value_print_opts {
 	/* GDB's print format: 0 (natural), 'x' (hex) or 'd' (signed
 	 * decimal).  With a format, pointers are plain numbers. */
 	char format;
+	/* The format is the output radix of struct -x/-d (and task, mach),
+	 * not a print format: char arrays stay strings then. */
+	bool radix;
 };
 
 /*

@@ -63,7 +63,8 @@ def commands(syms, kaslr):
               "btop 123456", "ptob 123", "eval 1+2", "eval 0x1000 * 3",
               "eval -b 0xff", "eval 1 << 40", "ascii 41424344",
               "sym -q prb_read", "sys", "sys -t", "sys -c", "sys -c read",
-              "sys -c 5", "sys -c 0", "sys -c nosuchcall",
+              "sys -c 5", "sys -c 0", "sys -c nosuchcall", "mach",
+              "mach -c", "mach -c -x",
               "ptov 1000", "ptov 1b6079c0",
               "pte 800000001b6001e3", "pte 8000000000001163", "pte 0",
               "pte 1b6001e1"):
@@ -74,6 +75,7 @@ def commands(syms, kaslr):
                      ("struct list_head %x 2", "init_task"),
                      ("struct uts_namespace %x", "init_uts_ns"),
                      ("struct task_struct.pid,comm %x", "init_task"),
+                     ("struct -x task_struct.pid,comm %x", "init_task"),
                      ("struct task_struct.tasks,mm,prio %x", "init_task"),
                      ("struct -d task_struct.se.vruntime %x", "init_task"),
                      ("union rcu_special %x", "init_task"),
