@@ -1,6 +1,7 @@
 #include <stdlib.h>
 
 #include "../dump/dump.h"
+#include "../dump/vmcoreinfo.h"
 #include "../util/endian.h"
 #include "../util/error.h"
 #include "arch.h"
@@ -11,6 +12,7 @@ struct error *vmem_open(struct dump *d, struct vmem **ret)
 	const struct arch_ops *arch = arch_for_dump(d);
 	struct vmem *vm;
 	struct error *err;
+	int64_t ps;
 
 	if (!arch)
 		return error_create(ERR_UNSUPPORTED, "%s: unknown architecture "
@@ -24,6 +26,10 @@ struct error *vmem_open(struct dump *d, struct vmem **ret)
 		return error_nomem();
 	vm->dump = d;
 	vm->arch = arch;
+	vm->page_size = d->page_size;
+	if (vmcoreinfo_number(d->vmcoreinfo, "PAGESIZE", &ps) && ps >= 1024 &&
+	    ps <= (1 << 20) && !(ps & (ps - 1)))
+		vm->page_size = (uint32_t)ps;
 	err = arch->vmem_init(vm);
 	if (err) {
 		vmem_close(vm);
@@ -51,8 +57,9 @@ struct error *vmem_vtop_trace(struct vmem *vm, uint64_t vaddr,
 {
 	trace->n = 0;
 	trace->table = 0;
-	trace->page_size = vm->dump->page_size;
+	trace->page_size = vm->page_size;
 	trace->by_offset = false;
+	trace->entries_virtual = false;
 	return vm->arch->kvtop(vm, vaddr, paddr, trace);
 }
 
@@ -60,7 +67,7 @@ struct error *vmem_read(struct vmem *vm, uint64_t vaddr, void *buf,
 			size_t len)
 {
 	unsigned char *out = buf;
-	uint64_t ps = vm->dump->page_size;
+	uint64_t ps = vm->page_size;
 
 	while (len) {
 		size_t n = ps - (vaddr % ps);

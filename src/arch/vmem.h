@@ -19,6 +19,11 @@ struct error;
 struct vmem {
 	struct dump *dump;
 	const struct arch_ops *arch;
+	/* The kernel's page size: VMCOREINFO PAGESIZE, else the dump's.
+	 * They differ where the dump's blocks are not the kernel's pages
+	 * (QEMU writes arm64 kdump files in 64K blocks whatever the guest
+	 * used). */
+	uint32_t page_size;
 	void *priv;		/* the architecture's state */
 };
 
@@ -32,11 +37,17 @@ struct vtop_trace {
 	struct {
 		const char *level;	/* "PML4", "PUD", "PMD", "PTE" */
 		uint64_t entry_paddr;	/* where the entry is */
+		uint64_t entry_vaddr;	/* and its virtual address, or 0 */
 		uint64_t entry;		/* its value */
 	} step[6];
 	uint64_t table;		/* the top table's virtual address, or 0 */
 	uint64_t page_size;	/* of the mapping found (4K, 2M, 1G) */
 	bool by_offset;		/* translated without tables (image map) */
+	/* How the classic crash shows the walk on this architecture: the
+	 * top table as "PAGE DIRECTORY" and every entry by its virtual
+	 * address (arm64), or the top entry as "PAGE DIRECTORY" and the
+	 * others by their physical addresses (x86_64). */
+	bool entries_virtual;
 };
 
 struct error *vmem_vtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr);

@@ -14,7 +14,7 @@ struct error *x86_64_vmem_init(struct vmem *vm);
 struct error *x86_64_kvtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr,
 			   struct vtop_trace *trace);
 
-void x86_64_pte_describe(uint64_t entry, bool large, uint64_t *phys,
-			 char *flags, size_t size);
+void x86_64_pte_describe(const struct vmem *vm, uint64_t entry, bool large,
+			 uint64_t *phys, char *flags, size_t size);
 
 #endif
