@@ -95,6 +95,12 @@ static void set_kaslr(struct session *s, const struct session_options *opts)
 				     &off)) {
 		s->kaslr_offset = (uint64_t)off;
 		s->kaslr_from = "VMCOREINFO KERNELOFFSET";
+	} else if (s->vmem && vmcoreinfo_number(s->vmem->vmcoreinfo,
+						"KERNELOFFSET", &off)) {
+		/* the architecture found the kernel's copy in memory */
+		s->kaslr_offset = (uint64_t)off;
+		s->kaslr_from = "KERNELOFFSET of the VMCOREINFO text found in "
+				"memory";
 	} else {
 		s->kaslr_offset = 0;
 		s->kaslr_from = "none (no VMCOREINFO; use --kaslr if the "
@@ -218,7 +224,8 @@ struct error *session_open(struct session *s, const char *namelist,
 	if (err)
 		return err;
 	set_kaslr(s, opts);
-	if (!opts->kaslr_given && !s->dump->vmcoreinfo && s->symtab && s->vmem)
+	if (!opts->kaslr_given && !s->dump->vmcoreinfo && s->symtab &&
+	    s->vmem && !s->vmem->vmcoreinfo)
 		derive_kaslr(s);
 	if (s->symtab) {
 		err = symtab_set_offset(s->symtab, s->kaslr_offset);

@@ -260,19 +260,32 @@ static void check_linear_map(struct vmem *vm, struct arm64_vmem *a)
 
 struct error *arm64_vmem_init(struct vmem *vm)
 {
+	static const char *const keys[] = {
+		"SYMBOL(swapper_pg_dir)", "NUMBER(VA_BITS)",
+		"NUMBER(PHYS_OFFSET)", "NUMBER(kimage_voffset)", "PAGESIZE",
+		NULL,
+	};
 	const struct dump *d = vm->dump;
-	const struct vmcoreinfo *vi = d->vmcoreinfo;
+	const struct vmcoreinfo *vi;
 	struct arm64_vmem *a = calloc(1, sizeof(*a));
+	struct error *err;
 	int64_t v;
 
 	if (!a)
 		return error_nomem();
 	vm->priv = a;
-	if (!vi)
-		return error_create(ERR_NOT_FOUND, "%s: no VMCOREINFO: arm64 "
-				    "kernel virtual addresses cannot be "
-				    "translated (the page table root is not "
-				    "known)", d->paths[0]);
+	/* A QEMU dump taken before the guest published VMCOREINFO has no
+	 * note, and arm64 CPU notes carry no TTBR1: the kernel's own copy
+	 * of the text in its memory is then the only way in. */
+	if (!vm->vmcoreinfo) {
+		err = vmem_find_vmcoreinfo(vm, keys);
+		if (err)
+			return error_prefix(err, "arm64 kernel virtual "
+					    "addresses cannot be translated");
+		if (vmcoreinfo_number(vm->vmcoreinfo, "PAGESIZE", &v))
+			vm->page_size = (uint32_t)v;
+	}
+	vi = vm->vmcoreinfo;
 	a->page_shift = page_shift_of(vm->page_size);
 	if (!a->page_shift)
 		return error_create(ERR_FORMAT, "%s: page size %u: arm64 "

@@ -1,4 +1,5 @@
 #include <stdlib.h>
+#include <string.h>
 
 #include "../dump/dump.h"
 #include "../dump/vmcoreinfo.h"
@@ -27,6 +28,7 @@ struct error *vmem_open(struct dump *d, struct vmem **ret)
 	vm->dump = d;
 	vm->arch = arch;
 	vm->page_size = d->page_size;
+	vm->vmcoreinfo = d->vmcoreinfo;
 	if (vmcoreinfo_number(d->vmcoreinfo, "PAGESIZE", &ps) && ps >= 1024 &&
 	    ps <= (1 << 20) && !(ps & (ps - 1)))
 		vm->page_size = (uint32_t)ps;
@@ -43,8 +45,69 @@ void vmem_close(struct vmem *vm)
 {
 	if (!vm)
 		return;
+	vmcoreinfo_free(vm->found);
 	free(vm->priv);
 	free(vm);
+}
+
+/* The kernel's VMCOREINFO page is one page of RAM (get_zeroed_page() in
+ * kernel/crash_core.c): look at the start of each 4K frame. */
+#define SCAN_STEP	4096
+#define SCAN_TEXT_MAX	4096
+
+static bool has_all(const struct vmcoreinfo *vi, const char *const *need)
+{
+	for (; *need; need++)
+		if (!vmcoreinfo_get(vi, *need))
+			return false;
+	return true;
+}
+
+struct error *vmem_find_vmcoreinfo(struct vmem *vm, const char *const *need)
+{
+	static const char magic[] = "OSRELEASE=";
+	char *text = malloc(SCAN_TEXT_MAX + 1);
+	uint64_t pa, end = vm->dump->max_pfn * (uint64_t)vm->dump->page_size;
+	struct error *err;
+
+	if (!text)
+		return error_nomem();
+	for (pa = 0; pa < end; pa += SCAN_STEP) {
+		char head[sizeof(magic) - 1];
+		struct vmcoreinfo *vi;
+		size_t len;
+
+		err = dump_read_phys(vm->dump, pa, head, sizeof(head));
+		if (err) {
+			error_free(err);
+			continue;
+		}
+		if (memcmp(head, magic, sizeof(head)))
+			continue;
+		err = dump_read_phys(vm->dump, pa, text, SCAN_TEXT_MAX);
+		if (err) {
+			error_free(err);
+			continue;
+		}
+		text[SCAN_TEXT_MAX] = '\0';
+		len = strlen(text);
+		err = vmcoreinfo_parse(text, len, &vi);
+		if (err) {
+			error_free(err);
+			continue;
+		}
+		if (has_all(vi, need)) {
+			free(text);
+			vm->found = vi;
+			vm->vmcoreinfo = vi;
+			return NULL;
+		}
+		vmcoreinfo_free(vi);
+	}
+	free(text);
+	return error_create(ERR_NOT_FOUND, "%s: no VMCOREINFO note, and no "
+			    "VMCOREINFO text in the dumped memory",
+			    vm->dump->paths[0]);
 }
 
 struct error *vmem_vtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr)

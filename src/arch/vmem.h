@@ -15,6 +15,7 @@
 struct arch_ops;
 struct dump;
 struct error;
+struct vmcoreinfo;
 
 struct vmem {
 	struct dump *dump;
@@ -24,6 +25,11 @@ struct vmem {
 	 * (QEMU writes arm64 kdump files in 64K blocks whatever the guest
 	 * used). */
 	uint32_t page_size;
+	/* The dump's VMCOREINFO, or the kernel's own copy of the text found
+	 * in its memory when the dump has no note (vmem_find_vmcoreinfo);
+	 * NULL if neither. */
+	const struct vmcoreinfo *vmcoreinfo;
+	struct vmcoreinfo *found;	/* that copy, owned */
 	void *priv;		/* the architecture's state */
 };
 
@@ -49,6 +55,12 @@ struct vtop_trace {
 	 * others by their physical addresses (x86_64). */
 	bool entries_virtual;
 };
+
+/* For an architecture that cannot start without VMCOREINFO: look for the
+ * text the kernel keeps in a page of its own (vmcoreinfo_data, which
+ * starts "OSRELEASE=") in the dump's memory; it must have every key of
+ * need[] (NULL-terminated).  Sets vm->vmcoreinfo. */
+struct error *vmem_find_vmcoreinfo(struct vmem *vm, const char *const *need);
 
 struct error *vmem_vtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr);
 /* The same, recording the page table walk (trace->n = 0 if none). */
