@@ -228,9 +228,15 @@ struct error *session_open(struct session *s, const char *namelist,
 	    s->vmem && !s->vmem->vmcoreinfo)
 		derive_kaslr(s);
 	if (s->symtab) {
+		const struct symbol *text, *end;
+
 		err = symtab_set_offset(s->symtab, s->kaslr_offset);
 		if (err)
 			return err;
+		text = symtab_lookup_name(s->symtab, "_text");
+		end = symtab_lookup_name(s->symtab, "_end");
+		if (s->vmem && text && end)
+			vmem_set_image(s->vmem, text->addr, end->addr);
 	}
 	if (s->symtab && s->vmem)
 		err = verify_banner(s, opts);

@@ -59,7 +59,7 @@ static uint64_t genmask(unsigned int hi, unsigned int lo)
 
 uint64_t arm64_entry_address(const struct vmem *vm, uint64_t e)
 {
-	const struct arm64_vmem *a = vm->priv;
+	const struct arm64_vmem *a = vm ? vm->priv : NULL;
 	unsigned int shift = a ? a->page_shift : 12;
 
 	/* 64K pages with 52-bit physical addresses (ARMv8.2 LPA) keep bits
@@ -182,6 +182,14 @@ struct error *arm64_kvtop(struct vmem *vm, uint64_t va, uint64_t *pa,
 	}
 	if (in_linear_map(a, va)) {
 		*pa = va - a->page_offset + a->phys_offset;
+		return NULL;
+	}
+	/* The image is where it was loaded, less kimage_voffset, mapped or
+	 * not: its header and the init sections freed after boot have no
+	 * entries in swapper_pg_dir, and the classic crash reads them too
+	 * (vtop still shows the walk). */
+	if (va >= vm->image_start && va < vm->image_end) {
+		*pa = va - a->kimage_voffset;
 		return NULL;
 	}
 	if (a->tlb[slot].valid && a->tlb[slot].vpage == vpage) {

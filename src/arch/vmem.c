@@ -110,6 +110,14 @@ struct error *vmem_find_vmcoreinfo(struct vmem *vm, const char *const *need)
 			    vm->dump->paths[0]);
 }
 
+void vmem_set_image(struct vmem *vm, uint64_t start, uint64_t end)
+{
+	if (start < end) {
+		vm->image_start = start;
+		vm->image_end = end;
+	}
+}
+
 struct error *vmem_vtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr)
 {
 	return vm->arch->kvtop(vm, vaddr, paddr, NULL);

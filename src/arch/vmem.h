@@ -30,6 +30,9 @@ struct vmem {
 	 * NULL if neither. */
 	const struct vmcoreinfo *vmcoreinfo;
 	struct vmcoreinfo *found;	/* that copy, owned */
+	/* The kernel image's virtual range [_text, _end), once the symbols
+	 * tell it (vmem_set_image); 0, 0 before. */
+	uint64_t image_start, image_end;
 	void *priv;		/* the architecture's state */
 };
 
@@ -61,6 +64,10 @@ struct vtop_trace {
  * starts "OSRELEASE=") in the dump's memory; it must have every key of
  * need[] (NULL-terminated).  Sets vm->vmcoreinfo. */
 struct error *vmem_find_vmcoreinfo(struct vmem *vm, const char *const *need);
+
+/* Where the kernel image lies: architectures that translate it by
+ * arithmetic, as the classic crash does, need its end. */
+void vmem_set_image(struct vmem *vm, uint64_t start, uint64_t end);
 
 struct error *vmem_vtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr);
 /* The same, recording the page table walk (trace->n = 0 if none). */
