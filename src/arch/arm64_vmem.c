@@ -176,6 +176,13 @@ struct error *arm64_kvtop(struct vmem *vm, uint64_t va, uint64_t *pa,
 	struct error *err;
 
 	page_mask = (1ULL << a->page_shift) - 1;
+	/* swapper_pg_dir maps the top of the address space (TTBR1): an
+	 * address below it would alias a kernel one in the walk */
+	if (va < -(1ULL << a->va_bits))
+		return error_create(ERR_INVALID, "0x%llx is not a kernel "
+				    "virtual address (arm64 kernel addresses "
+				    "start at 0x%llx)", (unsigned long long)va,
+				    (unsigned long long)-(1ULL << a->va_bits));
 	if (trace) {
 		trace->entries_virtual = true;
 		return walk(vm, va, pa, trace, &trace->page_size);

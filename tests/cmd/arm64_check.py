@@ -165,7 +165,9 @@ def check_dump(d, facts, fname, oracle_dump, vmlinux, syms):
         return
     picks = sorted(want["picks"].items())
     vaddrs = [(n, a) for a, n in sample] + [(n, v[0]) for n, v in picks]
+    tpids = sorted({t[0] for t in want["tasks"]})[::9]
     cmds = [("sys", "sys", ""), ("ps", "ps", ""), ("log", "log", "")]
+    cmds += [("task %d" % p, "task %d" % p, "") for p in tpids]
     cmds += [("struct %s.%s -o" % tm, "struct %s.%s -o" % tm, "")
              for tm in MEMBERS]
     cmds += [("sizeof " + t, "p sizeof(struct %s)" % t, "") for t in SIZES]
@@ -213,6 +215,18 @@ def check_dump(d, facts, fname, oracle_dump, vmlinux, syms):
         addrs = {a for p, _, _, _, _, a in want["tasks"] if p == pid}
         report(bool(addrs & active), label + ": the panic task (pid %d) "
                "is marked active" % pid, "active %s" % sorted(active))
+
+    # task: the whole task_struct prints (arm64's has __uint128_t
+    # registers), with the right pid and comm
+    bad = []
+    comm = {t[0]: t[4] for t in want["tasks"]}
+    for p in tpids:
+        g = out["task %d" % p]
+        if not any(l == "  pid = %d," % p for l in g) or not any(
+                l.startswith('  comm = "%s' % comm[p]) for l in g):
+            bad.append("task %d: %s" % (p, g[:2]))
+    report(not bad, label + ": task of %d tasks" % len(tpids),
+           "; ".join(bad[:3]))
 
     # the log
     lines = out["log"]

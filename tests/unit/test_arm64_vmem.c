@@ -199,6 +199,10 @@ TEST(arm64_walk_4k_48)
 	/* not mapped: no entry, at some level */
 	CHECK_ERR(vmem_vtop(vm, 0xffff800010004000ULL, &pa), ERR_HOLE);
 	CHECK_ERR(vmem_vtop(vm, 0xffff900000000000ULL, &pa), ERR_HOLE);
+	/* a user address would alias the linear map in the walk */
+	CHECK_ERR(vmem_vtop(vm, 0x1000, &pa), ERR_INVALID);
+	CHECK_ERR(vmem_vtop_trace(vm, 0xfffe000000001000ULL, &pa, &t),
+		  ERR_INVALID);
 
 	CHECK_OK(vmem_vtop_trace(vm, page_va + 0x10, &pa, &t));
 	CHECK_EQ(pa, RAM_BASE + 0x5010);
