@@ -101,8 +101,9 @@ def drgn(vmlinux, dump, queries, cache):
 
 
 def cached_drgn(d, vmlinux, oracle_dump, tag, queries):
-    key = hashlib.sha256((repr(sorted(queries.items())) + "v1").encode()
-                         ).hexdigest()[:12]
+    # the helper's text is part of the key: a new question, a new answer
+    key = hashlib.sha256(repr(sorted(queries.items())).encode() +
+                         open(HELPER, "rb").read()).hexdigest()[:12]
     cache = os.path.join(d, "oracle-cache", "%s.drgn-%s-%s.json" %
                          (oracle_dump, tag, key))
     return drgn(vmlinux, os.path.join(d, oracle_dump), queries, cache)
@@ -166,7 +167,8 @@ def check_dump(d, facts, fname, oracle_dump, vmlinux, syms):
     picks = sorted(want["picks"].items())
     vaddrs = [(n, a) for a, n in sample] + [(n, v[0]) for n, v in picks]
     tpids = sorted({t[0] for t in want["tasks"]})[::9]
-    cmds = [("sys", "sys", ""), ("ps", "ps", ""), ("log", "log", "")]
+    cmds = [("sys", "sys", ""), ("ps", "ps", ""), ("log", "log", ""),
+            ("mod", "mod", "")]
     cmds += [("task %d" % p, "task %d" % p, "") for p in tpids]
     cmds += [("struct %s.%s -o" % tm, "struct %s.%s -o" % tm, "")
              for tm in MEMBERS]
@@ -227,6 +229,14 @@ def check_dump(d, facts, fname, oracle_dump, vmlinux, syms):
             bad.append("task %d: %s" % (p, g[:2]))
     report(not bad, label + ": task of %d tasks" % len(tpids),
            "; ".join(bad[:3]))
+
+    # modules: address, name, base, size
+    got_mods = sorted(tuple(int(x, 16) if i != 1 else x for i, x in
+                            enumerate(l.split()[:3])) + (int(l.split()[3]),)
+                      for l in out["mod"][1:] if len(l.split()) >= 4)
+    want_mods = sorted((a, n, b, s) for n, a, b, s in want["modules"])
+    report(got_mods == want_mods, label + ": mod (%d modules)" %
+           len(want_mods), "got %s, want %s" % (got_mods[:2], want_mods[:2]))
 
     # the log
     lines = out["log"]

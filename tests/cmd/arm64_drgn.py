@@ -5,6 +5,8 @@ arm64_check.py, as JSON on stdout.  Runs inside the oracle chroot
 directory, whose drgn-ps.py has the workarounds drgn needs for QEMU's arm64
 dumps).
 
+(Answers also list the modules: name, struct module address, core base
+and size.)
 QUERIES: {"vtop": [vaddr...], "read64": [vaddr...], "ptov": [paddr...],
           "members": [[type, member]...], "sizes": [type...],
           "symbols": [name...], "values": [name...]}
@@ -113,11 +115,15 @@ def main():
         from drgn.helpers.linux.module import for_each_module
     except ImportError:
         for_each_module = None
+    out["modules"] = []
     for mod in safe(lambda: list(for_each_module(prog))) or []:
         base = safe(lambda: mod.core_layout.base.value_()) or \
             safe(lambda: mod.mem[0].base.value_())
+        size = safe(lambda: mod.core_layout.size.value_())
+        name = mod.name.string_().decode()
+        out["modules"].append([name, mod.value_(), base, size])
         if base:
-            picks["module %s" % mod.name.string_().decode()] = base + 0x10
+            picks["module %s" % name] = base + 0x10
     rq = prog["runqueues"].address_of_()
     for cpu in for_each_online_cpu(prog):
         picks["runqueues cpu %d" % cpu] = per_cpu_ptr(rq, cpu).value_()
