@@ -55,8 +55,9 @@ const struct arch_ops arm64_arch = {
 	.decode_prstatus = arm64_decode_prstatus,
 	/* QEMU writes arm64 CPUs as NT_PRSTATUS only */
 	.decode_qemu_cpu = NULL,
-	/* No search without VMCOREINFO: without it there is no page table
-	 * root either (see arm64_vmem_init). */
+	/* No search: without a VMCOREINFO note there is no page table root
+	 * either, and the kernel's copy of the text that arm64_vmem_init
+	 * finds in memory has KERNELOFFSET. */
 	.kaslr_align = 0,
 	.kaslr_max = 0,
 	.pte_describe = arm64_pte_describe,
