@@ -96,6 +96,12 @@ static void set_kaslr(struct session *s, const struct session_options *opts)
 				     &off)) {
 		s->kaslr_offset = (uint64_t)off;
 		s->kaslr_from = "VMCOREINFO KERNELOFFSET";
+	} else if (s->vmem && vmcoreinfo_number(s->vmem->vmcoreinfo,
+						"KERNELOFFSET", &off)) {
+		/* the architecture found the kernel's copy in memory */
+		s->kaslr_offset = (uint64_t)off;
+		s->kaslr_from = "KERNELOFFSET of the VMCOREINFO text found in "
+				"memory";
 	} else {
 		s->kaslr_offset = 0;
 		s->kaslr_from = "none (no VMCOREINFO; use --kaslr if the "
@@ -219,12 +225,19 @@ struct error *session_open(struct session *s, const char *namelist,
 	if (err)
 		return err;
 	set_kaslr(s, opts);
-	if (!opts->kaslr_given && !s->dump->vmcoreinfo && s->symtab && s->vmem)
+	if (!opts->kaslr_given && !s->dump->vmcoreinfo && s->symtab &&
+	    s->vmem && !s->vmem->vmcoreinfo)
 		derive_kaslr(s);
 	if (s->symtab) {
+		const struct symbol *text, *end;
+
 		err = symtab_set_offset(s->symtab, s->kaslr_offset);
 		if (err)
 			return err;
+		text = symtab_lookup_name(s->symtab, "_text");
+		end = symtab_lookup_name(s->symtab, "_end");
+		if (s->vmem && text && end)
+			vmem_set_image(s->vmem, text->addr, end->addr);
 	}
 	if (s->symtab && s->vmem)
 		err = verify_banner(s, opts);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/vmem.h"
 #include "dump/vmcoreinfo.h"
 #include "kernel/panic_log.h"
 #include "kernel/tasks.h"
@@ -16,8 +17,13 @@
 static int logged_crash_cpu(struct session *s)
 {
 	struct panic_log pl;
-	struct error *err = panic_log_find(s->vmem, s->dump->vmcoreinfo, &pl);
-	int cpu = err ? -1 : pl.cpu;
+	struct error *err;
+	int cpu;
+
+	if (!s->vmem)
+		return -1;
+	err = panic_log_find(s->vmem, s->vmem->vmcoreinfo, &pl);
+	cpu = err ? -1 : pl.cpu;
 
 	error_free(err);
 	if (!err)

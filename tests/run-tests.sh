@@ -7,7 +7,7 @@
 #   4. a short libFuzzer run over the dump readers (tests/fuzz)
 # Ends with one line "N passed, N failed, N skipped".
 # Env: BUILD (build), SANITIZE_TOO (1), FUZZ_SECONDS (60),
-#      FIXTURE_SUITES ("bookworm trixie").
+#      FIXTURE_SUITES ("bookworm trixie"), FIXTURE_ARCHES ("x86_64 arm64").
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"

@@ -7,6 +7,7 @@
 
 static const struct arch_ops *const arches[] = {
 	&x86_64_arch,
+	&arm64_arch,
 };
 
 #define NARCH (sizeof(arches) / sizeof(arches[0]))

@@ -49,13 +49,21 @@ struct arch_ops {
 	 * below kaslr_max. */
 	uint64_t kaslr_align, kaslr_max;
 	/* A page table entry's physical address and flag names ("PRESENT|
-	 * RW|..."); large: it maps a large page. */
-	void (*pte_describe)(uint64_t entry, bool large, uint64_t *phys,
-			     char *flags, size_t size);
-	/* The variable holding the base of the direct map of all physical
-	 * memory (ptov), and its value when there is no such variable. */
+	 * RW|..."); large: it maps a large page.  vm: the dump's layout
+	 * (the entry format may depend on it), or NULL. */
+	void (*pte_describe)(const struct vmem *vm, uint64_t entry,
+			     bool large, uint64_t *phys, char *flags,
+			     size_t size);
+	/* The base of the direct map of all physical memory (ptov: virtual
+	 * = base + physical, modulo 2^64): from direct_map_base if the
+	 * layout tells it, else the variable direct_map_symbol holds it, or
+	 * it is direct_map_default when there is no such variable. */
+	struct error *(*direct_map_base)(const struct vmem *vm,
+					 uint64_t *base);
 	const char *direct_map_symbol;
 	uint64_t direct_map_default;
+	/* The variable with the CPU clock in kHz (sys), NULL if none. */
+	const char *cpu_khz_symbol;
 	/* Kernel virtual memory (vmem.h): set up vm->priv, translate. */
 	struct error *(*vmem_init)(struct vmem *vm);
 	/* trace may be NULL; if not, record the walk (vmem.h). */
@@ -97,5 +105,6 @@ const struct arch_ops *arch_for_dump(const struct dump *d);
 const struct arch_ops *arch_by_name(const char *name);
 
 extern const struct arch_ops x86_64_arch;
+extern const struct arch_ops arm64_arch;
 
 #endif

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "../dump/dump.h"
+#include "../dump/vmcoreinfo.h"
 #include "../util/endian.h"
 #include "../util/error.h"
 #include "arch.h"
@@ -12,6 +13,7 @@ struct error *vmem_open(struct dump *d, struct vmem **ret)
 	const struct arch_ops *arch = arch_for_dump(d);
 	struct vmem *vm;
 	struct error *err;
+	int64_t ps;
 
 	if (!arch)
 		return error_create(ERR_UNSUPPORTED, "%s: unknown architecture "
@@ -25,6 +27,11 @@ struct error *vmem_open(struct dump *d, struct vmem **ret)
 		return error_nomem();
 	vm->dump = d;
 	vm->arch = arch;
+	vm->page_size = d->page_size;
+	vm->vmcoreinfo = d->vmcoreinfo;
+	if (vmcoreinfo_number(d->vmcoreinfo, "PAGESIZE", &ps) && ps >= 1024 &&
+	    ps <= (1 << 20) && !(ps & (ps - 1)))
+		vm->page_size = (uint32_t)ps;
 	err = arch->vmem_init(vm);
 	if (err) {
 		vmem_close(vm);
@@ -38,8 +45,77 @@ void vmem_close(struct vmem *vm)
 {
 	if (!vm)
 		return;
+	vmcoreinfo_free(vm->found);
 	free(vm->priv);
 	free(vm);
+}
+
+/* The kernel's VMCOREINFO page is one page of RAM (get_zeroed_page() in
+ * kernel/crash_core.c): look at the start of each 4K frame. */
+#define SCAN_STEP	4096
+#define SCAN_TEXT_MAX	4096
+
+static bool has_all(const struct vmcoreinfo *vi, const char *const *need)
+{
+	for (; *need; need++)
+		if (!vmcoreinfo_get(vi, *need))
+			return false;
+	return true;
+}
+
+struct error *vmem_find_vmcoreinfo(struct vmem *vm, const char *const *need)
+{
+	static const char magic[] = "OSRELEASE=";
+	char *text = malloc(SCAN_TEXT_MAX + 1);
+	uint64_t pa, end = vm->dump->max_pfn * (uint64_t)vm->dump->page_size;
+	struct error *err;
+
+	if (!text)
+		return error_nomem();
+	for (pa = 0; pa < end; pa += SCAN_STEP) {
+		char head[sizeof(magic) - 1];
+		struct vmcoreinfo *vi;
+		size_t len;
+
+		err = dump_read_phys(vm->dump, pa, head, sizeof(head));
+		if (err) {
+			error_free(err);
+			continue;
+		}
+		if (memcmp(head, magic, sizeof(head)))
+			continue;
+		err = dump_read_phys(vm->dump, pa, text, SCAN_TEXT_MAX);
+		if (err) {
+			error_free(err);
+			continue;
+		}
+		text[SCAN_TEXT_MAX] = '\0';
+		len = strlen(text);
+		err = vmcoreinfo_parse(text, len, &vi);
+		if (err) {
+			error_free(err);
+			continue;
+		}
+		if (has_all(vi, need)) {
+			free(text);
+			vm->found = vi;
+			vm->vmcoreinfo = vi;
+			return NULL;
+		}
+		vmcoreinfo_free(vi);
+	}
+	free(text);
+	return error_create(ERR_NOT_FOUND, "%s: no VMCOREINFO note, and no "
+			    "VMCOREINFO text in the dumped memory",
+			    vm->dump->paths[0]);
+}
+
+void vmem_set_image(struct vmem *vm, uint64_t start, uint64_t end)
+{
+	if (start < end) {
+		vm->image_start = start;
+		vm->image_end = end;
+	}
 }
 
 struct error *vmem_vtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr)
@@ -52,8 +128,9 @@ struct error *vmem_vtop_trace(struct vmem *vm, uint64_t vaddr,
 {
 	trace->n = 0;
 	trace->table = 0;
-	trace->page_size = vm->dump->page_size;
+	trace->page_size = vm->page_size;
 	trace->by_offset = false;
+	trace->entries_virtual = false;
 	return vm->arch->kvtop(vm, vaddr, paddr, trace);
 }
 
@@ -74,7 +151,7 @@ static struct error *read_pages(struct vmem *vm, bool user, uint64_t root,
 				uint64_t vaddr, void *buf, size_t len)
 {
 	unsigned char *out = buf;
-	uint64_t ps = vm->dump->page_size;
+	uint64_t ps = vm->page_size;
 
 	while (len) {
 		size_t n = ps - (vaddr % ps);

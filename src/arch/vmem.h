@@ -15,10 +15,24 @@
 struct arch_ops;
 struct dump;
 struct error;
+struct vmcoreinfo;
 
 struct vmem {
 	struct dump *dump;
 	const struct arch_ops *arch;
+	/* The kernel's page size: VMCOREINFO PAGESIZE, else the dump's.
+	 * They differ where the dump's blocks are not the kernel's pages
+	 * (QEMU writes arm64 kdump files in 64K blocks whatever the guest
+	 * used). */
+	uint32_t page_size;
+	/* The dump's VMCOREINFO, or the kernel's own copy of the text found
+	 * in its memory when the dump has no note (vmem_find_vmcoreinfo);
+	 * NULL if neither. */
+	const struct vmcoreinfo *vmcoreinfo;
+	struct vmcoreinfo *found;	/* that copy, owned */
+	/* The kernel image's virtual range [_text, _end), once the symbols
+	 * tell it (vmem_set_image); 0, 0 before. */
+	uint64_t image_start, image_end;
 	void *priv;		/* the architecture's state */
 };
 
@@ -32,12 +46,28 @@ struct vtop_trace {
 	struct {
 		const char *level;	/* "PML4", "PUD", "PMD", "PTE" */
 		uint64_t entry_paddr;	/* where the entry is */
+		uint64_t entry_vaddr;	/* and its virtual address, or 0 */
 		uint64_t entry;		/* its value */
 	} step[6];
 	uint64_t table;		/* the top table's virtual address, or 0 */
 	uint64_t page_size;	/* of the mapping found (4K, 2M, 1G) */
 	bool by_offset;		/* translated without tables (image map) */
+	/* How the classic crash shows the walk on this architecture: the
+	 * top table as "PAGE DIRECTORY" and every entry by its virtual
+	 * address (arm64), or the top entry as "PAGE DIRECTORY" and the
+	 * others by their physical addresses (x86_64). */
+	bool entries_virtual;
 };
+
+/* For an architecture that cannot start without VMCOREINFO: look for the
+ * text the kernel keeps in a page of its own (vmcoreinfo_data, which
+ * starts "OSRELEASE=") in the dump's memory; it must have every key of
+ * need[] (NULL-terminated).  Sets vm->vmcoreinfo. */
+struct error *vmem_find_vmcoreinfo(struct vmem *vm, const char *const *need);
+
+/* Where the kernel image lies: architectures that translate it by
+ * arithmetic, as the classic crash does, need its end. */
+void vmem_set_image(struct vmem *vm, uint64_t start, uint64_t end);
 
 struct error *vmem_vtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr);
 /* The same, recording the page table walk (trace->n = 0 if none). */

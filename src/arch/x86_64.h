@@ -27,8 +27,8 @@ struct error *x86_64_kvtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr,
 struct error *x86_64_uvtop(struct vmem *vm, uint64_t root, uint64_t vaddr,
 			   uint64_t *paddr, struct vtop_trace *trace);
 
-void x86_64_pte_describe(uint64_t entry, bool large, uint64_t *phys,
-			 char *flags, size_t size);
+void x86_64_pte_describe(const struct vmem *vm, uint64_t entry, bool large,
+			 uint64_t *phys, char *flags, size_t size);
 
 /* x86_64_unwind.c */
 struct error *x86_64_unwind_open(const struct unwind_env *env,

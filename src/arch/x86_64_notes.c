@@ -111,6 +111,7 @@ const struct arch_ops x86_64_arch = {
 	/* randomized under KASLR; 0xffff888000000000 without it */
 	.direct_map_symbol = "page_offset_base",
 	.direct_map_default = 0xffff888000000000ULL,
+	.cpu_khz_symbol = "cpu_khz",
 	.vmem_init = x86_64_vmem_init,
 	.kvtop = x86_64_kvtop,
 	.uvtop = x86_64_uvtop,

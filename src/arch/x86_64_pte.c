@@ -8,8 +8,8 @@
 
 #define PTE_ADDR_MASK	0x000ffffffffff000ULL
 
-void x86_64_pte_describe(uint64_t e, bool large, uint64_t *phys,
-			 char *flags, size_t size)
+void x86_64_pte_describe(const struct vmem *vm, uint64_t e, bool large,
+			 uint64_t *phys, char *flags, size_t size)
 {
 	static const struct {
 		int bit;

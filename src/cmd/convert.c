@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
+#include "../arch/vmem.h"
 #include "../dump/dump.h"
 #include "../session.h"
 #include "../util/error.h"
@@ -62,7 +63,8 @@ const char *const ascii_help[] = {
 
 static int page_shift(struct session *s)
 {
-	return __builtin_ctz(s->dump->page_size);
+	return __builtin_ctz(s->vmem ? s->vmem->page_size
+				     : s->dump->page_size);
 }
 
 /* btop and ascii take hex; ptob takes a page number as eval reads one

@@ -327,7 +327,8 @@ static void print_row(struct ps_req *r, const struct task *t)
 	fprintf(out, "%s %7d %7d %3d  %s %3s%*s%4s %8" PRIu64 " %8" PRIu64
 		"  ", t->active ? ">" : " ", t->pid, t->ppid, t->cpu, pointer,
 		state, strlen(state) > 3 ? 1 : 2, "", pct,
-		m.total_vm * 4096 / 1024, m.rss * 4096 / 1024);
+		m.total_vm * r->s->vmem->page_size / 1024,
+		m.rss * r->s->vmem->page_size / 1024);
 	fprintf(out, t->kernel_thread ? "[%s]\n" : "%s\n", t->comm);
 }
 

@@ -111,7 +111,7 @@ int cmd_pte(struct session *s, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (hex_args(argc, argv, "pte", &e, i))
 			return 1;
-		s->vmem->arch->pte_describe(e, false, &phys, flags,
+		s->vmem->arch->pte_describe(s->vmem, e, false, &phys, flags,
 					    sizeof(flags));
 		w1 = snprintf(pte, sizeof(pte), "%" PRIx64, e);
 		w2 = snprintf(ph, sizeof(ph), "%" PRIx64, phys);

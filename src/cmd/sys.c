@@ -163,11 +163,14 @@ int cmd_sys(struct session *s, int argc, char **argv)
 	field(s->out, "NODENAME", si.err_uts, "%s", si.nodename);
 	field(s->out, "RELEASE", si.err_uts, "%s", si.release);
 	field(s->out, "VERSION", si.err_uts, "%s", si.version);
-	field(s->out, "MACHINE", si.err_uts, "%s  (%u Mhz)", si.machine,
-	      si.mhz);
+	if (si.mhz)
+		snprintf(buf, sizeof(buf), "%u Mhz", si.mhz);
+	else
+		snprintf(buf, sizeof(buf), "unknown Mhz");
+	field(s->out, "MACHINE", si.err_uts, "%s  (%s)", si.machine, buf);
 	format_memory(buf, sizeof(buf), si.mem_bytes);
 	field(s->out, "MEMORY", si.err_mem, "%s", buf);
-	perr = panic_log_find(s->vmem, s->dump->vmcoreinfo, &pl);
+	perr = panic_log_find(s->vmem, s->vmem->vmcoreinfo, &pl);
 	field(s->out, "PANIC", perr, "\"%s\"", pl.message ? pl.message : "");
 	error_free(perr);
 	panic_log_free(&pl);

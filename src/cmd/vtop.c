@@ -17,8 +17,9 @@ const char *const vtop_help[] = {
 	"DESCRIPTION",
 	"  This command translates a kernel virtual address to its physical",
 	"  address, and shows the page table walk: the page directory used, each",
-	"  entry read on the way with its physical address, the page, and the",
-	"  flags of the last entry.  The address may be given as a symbol.",
+	"  entry read on the way with its address (physical on x86_64, virtual",
+	"  on arm64, as the classic crash has it), the page, and the flags of",
+	"  the last entry.  The address may be given as a symbol.",
 	"",
 	"    -k  the address is a kernel virtual address (the default).",
 	"",
@@ -53,7 +54,7 @@ void print_pte_flags(struct session *s, uint64_t entry, bool large)
 	char flags[256];
 	uint64_t phys;
 
-	s->vmem->arch->pte_describe(entry, large, &phys, flags,
+	s->vmem->arch->pte_describe(s->vmem, entry, large, &phys, flags,
 				    sizeof(flags));
 	fprintf(s->out, "(%s)\n", flags);
 }
@@ -78,14 +79,16 @@ static int vtop_one(struct session *s, const char *arg)
 	else
 		fprintf(s->out, "%-16" PRIx64 "  %-16" PRIx64 "\n\n", va, pa);
 	if (t.table)
-		fprintf(s->out, "PGD DIRECTORY: %" PRIx64 "\n", t.table);
+		fprintf(s->out, "%s: %" PRIx64 "\n", t.entries_virtual ?
+			"PAGE DIRECTORY" : "PGD DIRECTORY", t.table);
 	for (i = 0; i < t.n; i++) {
-		if (!i)
+		if (!i && !t.entries_virtual)
 			fprintf(s->out, "PAGE DIRECTORY: %" PRIx64 "\n",
 				t.step[i].entry);
 		else
 			fprintf(s->out, "%6s: %" PRIx64 " => %" PRIx64 "\n",
-				t.step[i].level, t.step[i].entry_paddr,
+				t.step[i].level, t.entries_virtual ?
+				t.step[i].entry_vaddr : t.step[i].entry_paddr,
 				t.step[i].entry);
 	}
 	if (werr) {
@@ -95,13 +98,19 @@ static int vtop_one(struct session *s, const char *arg)
 	}
 	if (t.n) {
 		uint64_t last = t.step[t.n - 1].entry;
-		bool large = t.page_size > 4096;
-
-		fprintf(s->out, "%6s: %" PRIx64 "%s\n\n", "PAGE",
-			pa & ~(t.page_size - 1), t.page_size == (1ULL << 30) ?
-			"  (1GB)" : large ? "  (2MB)" : "");
-		char pte[32], phys[32];
+		bool large = t.page_size > s->vmem->page_size;
+		char pte[32], phys[32], size[32] = "";
 		int w1, w2;
+
+		if (large)
+			snprintf(size, sizeof(size), "  (%" PRIu64 "%s)",
+				 t.page_size >= (1ULL << 30) ?
+				 t.page_size >> 30 : t.page_size >> 20,
+				 t.page_size >= (1ULL << 30) ? "GB" : "MB");
+		else if (t.entries_virtual)
+			strcpy(size, "  ");	/* as the classic crash has it */
+		fprintf(s->out, "%6s: %" PRIx64 "%s\n\n", "PAGE",
+			pa & ~(t.page_size - 1), size);
 
 		/* Columns as wide as the values (PHYSICAL at least 8), the
 		 * headers centred, the address centred leaning right: the

@@ -351,6 +351,8 @@ struct error *kernel_direct_map_base(const struct kernel *k, uint64_t *base)
 	if (!k->vm)
 		return error_create(ERR_UNSUPPORTED, "no kernel virtual memory");
 	arch = k->vm->arch;
+	if (arch->direct_map_base)
+		return arch->direct_map_base(k->vm, base);
 	*base = arch->direct_map_default;
 	if (!arch->direct_map_symbol || !k->symtab ||
 	    kernel_symbol_quiet(k, arch->direct_map_symbol, &at))

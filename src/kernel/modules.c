@@ -446,7 +446,8 @@ struct error *modules_read(const struct kernel *k, struct module_list **ret)
 		ml->n++;
 	}
 done:
-	qsort(ml->mods, ml->n, sizeof(*ml->mods), cmp_base);
+	if (ml->n)	/* mods is NULL when the first read failed */
+		qsort(ml->mods, ml->n, sizeof(*ml->mods), cmp_base);
 	*ret = ml;
 	return NULL;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../arch/arch.h"
 #include "../arch/vmem.h"
 #include "../dump/dump.h"
 #include "../dump/vmcoreinfo.h"
@@ -89,27 +90,28 @@ static void read_load(const struct kernel *k, struct sysinfo *si)
 static void read_mem(const struct kernel *k, struct sysinfo *si)
 {
 	uint64_t nodes, base, off, size, present = 0, node, i;
+	uint32_t page_size = k->vm ? k->vm->page_size : k->dump->page_size;
 
 	si->err_mem = kernel_member(k, "pglist_data", "node_present_pages",
 				    &off, &size);
 	if (si->err_mem)
 		return;
 	/* NUMA kernels keep a pointer per node; others one contig_page_data */
-	if (!kernel_symbol_quiet(k, "node_data", &base) &&
-	    !kernel_var_number(k, "nr_node_ids", NULL, &nodes)) {
+	if (!kernel_symbol_quiet(k, "node_data", &base)) {
+		si->err_mem = kernel_var_number(k, "nr_node_ids", NULL, &nodes);
 		for (i = 0; i < nodes && i < 1024 && !si->err_mem; i++) {
 			si->err_mem = vmem_read_u64(k->vm, base + 8 * i, &node);
 			if (!si->err_mem && node)
 				si->err_mem = vmem_read_u64(k->vm, node + off,
 							    &present);
 			if (!si->err_mem && node)
-				si->mem_bytes += present * k->dump->page_size;
+				si->mem_bytes += present * page_size;
 		}
 		return;
 	}
 	si->err_mem = kernel_var_number(k, "contig_page_data",
 					"node_present_pages", &present);
-	si->mem_bytes = present * k->dump->page_size;
+	si->mem_bytes = present * page_size;
 }
 
 static void read_cpus(const struct kernel *k, struct sysinfo *si)
@@ -134,7 +136,10 @@ void sysinfo_read(const struct kernel *k, struct sysinfo *si)
 	si->tasks = threads + si->cpus;
 	read_uts(k, si);
 	read_mem(k, si);
-	si->err_mhz = kernel_var_number(k, "cpu_khz", NULL, &khz);
+	/* only some architectures keep the clock in a variable */
+	if (k->vm && k->vm->arch->cpu_khz_symbol)
+		si->err_mhz = kernel_var_number(k, k->vm->arch->cpu_khz_symbol,
+						NULL, &khz);
 	si->mhz = (unsigned int)(khz / 1000);
 }
 

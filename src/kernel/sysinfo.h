@@ -21,7 +21,7 @@ struct sysinfo {
 	uint64_t tasks;			/* threads and the per-CPU idle tasks */
 	char nodename[65], release[65], version[65], machine[65];
 	uint64_t mem_bytes;		/* RAM the nodes have */
-	unsigned int mhz;
+	unsigned int mhz;		/* 0: unknown */
 };
 
 void sysinfo_read(const struct kernel *k, struct sysinfo *si);

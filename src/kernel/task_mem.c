@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "../arch/vmem.h"
 #include "../util/error.h"
 #include "kernel.h"
 #include "task_mem.h"
@@ -102,7 +103,7 @@ struct error *task_mem_open(const struct kernel *k,
 		task_mem_close(r);
 		return error_prefix(err, "task memory");
 	}
-	r->total_pages = (high - base) / 4096;
+	r->total_pages = (high - base) / k->vm->page_size;
 	*ret = r;
 	return NULL;
 }

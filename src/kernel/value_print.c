@@ -69,6 +69,43 @@ static void print_int(struct strbuf *sb, const struct value_print_opts *o,
 		strbuf_printf(sb, "%" PRIu64, raw);
 }
 
+/* A 16-byte integer (arm64's fpsimd registers are __uint128_t): GDB
+ * prints the whole value, in decimal or with /x in hex. */
+static void print_int128(struct strbuf *sb, const struct value_print_opts *o,
+			 const unsigned char *buf, bool is_signed)
+{
+	unsigned __int128 v = 0;
+	char digits[48];
+	size_t n = 0;
+	bool neg = false;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		v |= (unsigned __int128)buf[o->big_endian ? 15 - i : i]
+		     << (8 * i);
+	if (o->format == 'x') {
+		uint64_t hi = (uint64_t)(v >> 64), lo = (uint64_t)v;
+
+		if (hi)
+			strbuf_printf(sb, "0x%" PRIx64 "%016" PRIx64, hi, lo);
+		else
+			strbuf_printf(sb, "0x%" PRIx64, lo);
+		return;
+	}
+	if ((o->format == 'd' || is_signed) && (v >> 127)) {
+		neg = true;
+		v = -v;
+	}
+	do {
+		digits[n++] = (char)('0' + (int)(v % 10));
+		v /= 10;
+	} while (v);
+	if (neg)
+		strbuf_printf(sb, "-");
+	while (n)
+		strbuf_printf(sb, "%c", digits[--n]);
+}
+
 /* A one-byte integer is a char to GDB: "115 's'". */
 static bool is_char(struct type_ref t)
 {
@@ -358,6 +395,10 @@ static struct error *print_any(struct strbuf *sb,
 	case TYPE_INT:
 	case TYPE_BOOL:
 	case TYPE_ENUM:
+		if (st->kind == TYPE_INT && st->size == 16) {
+			print_int128(sb, o, buf, st->flags & TYPE_SIGNED);
+			return NULL;
+		}
 		if (!st->size || st->size > 8)
 			return error_create(ERR_UNSUPPORTED, "%" PRIu64
 					    "-byte integers", st->size);

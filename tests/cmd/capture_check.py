@@ -18,6 +18,7 @@ its -d 31 keeps free pages: the fixture then equals our -d 15, and our
 
 Prints one line per check: "ok NAME", "FAIL NAME: why" or "skip NAME: why".
 """
+import json
 import os
 import re
 import resource
@@ -27,7 +28,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dumpinfo_check import CRASH, ROOT, TOP, report  # noqa: E402
+from dumpinfo_check import CRASH, ROOT, TOP, classic_reads, report, skip_classic  # noqa: E402
 from cmds_check import oracle_answers, run as run_cmds  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
@@ -233,7 +234,10 @@ def check_dir(d, tmp):
     if ours and vmlinux:
         have_oracle = os.path.exists(os.path.join(ROOT, "oracles", "trixie",
                                                   ".done"))
-        if have_oracle:
+        facts = json.load(open(os.path.join(d, "facts.json")))
+        if not classic_reads(facts):
+            skip_classic("capture %s classic crash" % tag, facts)
+        elif have_oracle:
             cache = os.path.join(d, "oracle-cache",
                                  "kdump-d31-lzo.kdump.capture-v1.json")
             want = oracle_answers(vmlinux[0], fixture, ORACLE_CMDS, cache)

@@ -18,6 +18,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dumpinfo_check import CRASH, ROOT, ORACLE, report  # noqa: E402
+from dumpinfo_check import classic_reads, skip_classic  # noqa: E402
 
 SEP = "eval 0x5eed%04x"     # both tools print this; it splits the outputs
 
@@ -170,6 +171,9 @@ def main():
         return
     for d in sys.argv[1:]:
         facts = json.load(open(os.path.join(d, "facts.json")))
+        if not classic_reads(facts):
+            skip_classic("commands " + facts["kernel_release"], facts)
+            continue
         vmlinux = os.path.normpath(os.path.join(d, facts["vmlinux"]))
         smap = os.path.normpath(os.path.join(d, facts["system_map"]))
         syms = system_map(smap)

@@ -12,7 +12,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dumpinfo_check import CRASH, ROOT, report  # noqa: E402
+from dumpinfo_check import CRASH, ROOT, classic_reads, report, skip_classic  # noqa: E402
 from cmds_check import oracle_answers, run  # noqa: E402
 
 DUMPS = ("kdump-d31-lzo.kdump", "kdump-vmcore.elf", "qemu-kaslr-vmci.elf")
@@ -54,6 +54,9 @@ def main():
         facts = json.load(open(os.path.join(d, "facts.json")))
         vmlinux = os.path.normpath(os.path.join(d, facts["vmlinux"]))
         kver = facts["kernel_release"]
+        if not classic_reads(facts):
+            skip_classic("foreach", facts)
+            continue
         for fname in DUMPS:
             dump = os.path.join(d, fname)
             cmds = commands(facts)

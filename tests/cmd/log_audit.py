@@ -18,7 +18,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dumpinfo_check import CRASH, report  # noqa: E402
-from log_damage import (DUMP, Patch, file_offsets, first_diff, oracle,  # noqa
+from elf_patch import pt_loads  # noqa: E402
+from log_damage import (DUMP, Patch, first_diff, oracle,  # noqa
                         physical, to_offset, value)
 
 OFF = "p/x (long)&((struct %s *)0)->%s"
@@ -59,7 +60,7 @@ def check(d, facts, vmlinux, kver):
     except Exception as e:
         report(False, name + ": where the queues are", str(e))
         return
-    loads = file_offsets(src)
+    loads = pt_loads(src)
     # a page in the middle of the largest piece of memory the dump holds
     base, size, off = max(loads, key=lambda l: l[1])
     page_pa = (base + size // 2) & ~0xfff

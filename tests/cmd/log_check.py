@@ -20,6 +20,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dumpinfo_check import CRASH, ROOT, ORACLE, report  # noqa: E402
+from dumpinfo_check import classic_reads, skip_classic  # noqa: E402
 from cmds_check import SEP, oracle_answers, split  # noqa: E402
 import log_audit  # noqa: E402
 import log_damage  # noqa: E402
@@ -183,12 +184,17 @@ def main():
             lines = p.stdout.splitlines()
             report(any(facts["marker"] in l for l in lines),
                    name + ": marker line", "%d lines" % len(lines))
-            report(lines and lines[0].startswith("[    0.000000] Linux version "
-                                                 + kver),
+            # the banner is the first line on x86_64; arm64 says which CPU
+            # it boots on first
+            report(any(l.startswith("[    0.000000] Linux version " + kver)
+                       for l in lines[:3]),
                    name + ": starts with the banner",
-                   lines[0] if lines else "empty")
+                   lines[:3] if lines else "empty")
             if not use_oracle:
                 print("skip %s oracle: no oracle chroot" % name)
+                continue
+            if not classic_reads(facts):
+                skip_classic(name + " oracle", facts)
                 continue
             try:
                 want = oracle_log(vmlinux, paths,
@@ -209,6 +215,9 @@ def main():
                           want[diff] if diff < len(want) else None))
         if not use_oracle:
             print("skip log options %s: no oracle chroot" % kver)
+            continue
+        if not classic_reads(facts):
+            skip_classic("log options %s" % kver, facts)
             continue
         check_session(d, facts, vmlinux, kver)
         log_damage.check(d, facts, vmlinux, kver)

@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from elf_patch import file_offset, pt_loads, vtop_output_physical  # noqa: E402
 from dumpinfo_check import CRASH, ROOT, report  # noqa: E402
 from cmds_check import oracle_answers, run  # noqa: E402
+from dumpinfo_check import classic_reads, skip_classic  # noqa: E402
 
 SYM = re.compile(r"^([0-9a-f]+) \((.)\) (\S+)(.*)$")
 MARK = re.compile(r"^([0-9a-f]+) MODULE (.*)(START|END): (\S+)$")
@@ -333,6 +334,9 @@ def main():
         facts = json.load(open(os.path.join(d, "facts.json")))
         vmlinux = os.path.normpath(os.path.join(d, facts["vmlinux"]))
         kver = facts["kernel_release"]
+        if not classic_reads(facts):
+            skip_classic("mod " + kver, facts)
+            continue
         oracle_mod = None
         for fname in ("kdump-d31-lzo.kdump", "qemu-kaslr-vmci.elf"):
             if fname not in facts["dumps"]:

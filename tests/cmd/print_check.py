@@ -21,6 +21,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cmds_check import SEP, oracle_answers, split  # noqa: E402
 from dumpinfo_check import CRASH, ROOT, ORACLE, report  # noqa: E402
+from dumpinfo_check import classic_reads, skip_classic  # noqa: E402
 
 VALUES = [
     "p jiffies", "p/x jiffies", "p/d jiffies", "p init_task.pid",
@@ -90,6 +91,9 @@ def main():
         facts = json.load(open(os.path.join(d, "facts.json")))
         vmlinux = os.path.normpath(os.path.join(d, facts["vmlinux"]))
         kver = facts["kernel_release"]
+        if not classic_reads(facts):
+            skip_classic("print " + kver, facts)
+            continue
         dump = os.path.join(d, fname)
         key = hashlib.sha256(repr(cmds).encode()).hexdigest()[:12]
         cache = os.path.join(d, "oracle-cache",

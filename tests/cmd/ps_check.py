@@ -14,6 +14,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dumpinfo_check import CRASH, ROOT, report  # noqa: E402
 from cmds_check import oracle_answers, run, system_map  # noqa: E402
+from dumpinfo_check import classic_reads, skip_classic  # noqa: E402
 
 DUMPS = ("kdump-d31-lzo.kdump", "kdump-vmcore.elf", "qemu-kaslr-vmci.elf")
 
@@ -57,6 +58,9 @@ def main():
         return
     for d in sys.argv[1:]:
         facts = json.load(open(os.path.join(d, "facts.json")))
+        if not classic_reads(facts):
+            skip_classic("ps " + facts["kernel_release"], facts)
+            continue
         vmlinux = os.path.normpath(os.path.join(d, facts["vmlinux"]))
         smap = {n: a for a, _, n in system_map(os.path.normpath(
             os.path.join(d, facts["system_map"])))}

@@ -268,8 +268,21 @@ check_zero_excluded() {
 		return
 	fi
 	compare "$tmp/$id.ze.ours" "$tmp/$id.ze.kdf"
-	if [ "$n_diff" -gt 0 ] || [ "$n_only_a" -gt 0 ]; then
-		fail "$name/libkdumpfile-zero-excluded" "$n_diff pages differ (pfn $p_diff), $n_only_a not read by libkdumpfile (pfn $p_only_a)"
+	# Where PT_LOADs overlap (arm64's image segment over its RAM
+	# segment, whose copy makedumpfile -E excluded), libkdumpfile reads
+	# the excluded copy: a page that differs is ours only if it is the
+	# raw ELF's page.
+	local ndiff=$n_diff pdiff=$p_diff nonly=$n_only_a ponly=$p_only_a
+	local wrong
+	wrong=$(join "$tmp/diff" "$tmp/$id.ze.ours" | join - "$tmp/$raw.ours" |
+		awk '$2 != $3 { print $1 }' | short_pfns)
+	if [ "$ndiff" -gt 0 ] && [ -n "$wrong" ]; then
+		fail "$name/libkdumpfile-zero-excluded" "$ndiff pages differ (pfn $pdiff), of them not the raw ELF's: pfn $wrong"
+	elif [ "$nonly" -gt 0 ]; then
+		fail "$name/libkdumpfile-zero-excluded" "$nonly not read by libkdumpfile (pfn $ponly)"
+	elif [ "$ndiff" -gt 0 ]; then
+		note "$name: $ndiff pages libkdumpfile reads as excluded are the raw ELF's through ours (pfn $pdiff): overlapping PT_LOADs"
+		ok "$name/libkdumpfile-zero-excluded"
 	else
 		ok "$name/libkdumpfile-zero-excluded"
 	fi
@@ -338,10 +351,22 @@ check_recompress() {
 
 # check_file NAME ID RAWID RAWFILE FILTERED FILE...
 check_file() {
-	local name=$1 id=$2 raw=$3 rawfile=$4 filtered=$5
+	local name=$1 id=$2 raw=$3 rawfile=$4 filtered=$5 ps
 
 	shift 5
 	check_reads "$name" "$id" "$@" || return
+	# QEMU writes arm64 kdump files in 64K blocks whatever the guest's
+	# pages: list the raw ELF in blocks of that size to compare
+	ps=$(page_size_of "$id")
+	if [ -n "$raw" ] && [ "$ps" != "$(page_size_of "$raw")" ]; then
+		if [ ! -s "$tmp/$raw-$ps.ours" ] && ! list_ours "$raw-$ps" \
+			--page-size "$ps" "$(dirname "$1")/$rawfile" 2>/dev/null; then
+			fail "$name/same-as-raw" "cannot list $rawfile in $ps-byte pages"
+			raw=
+		else
+			raw=$raw-$ps
+		fi
+	fi
 	[ -z "$raw" ] || check_same_as_raw "$name" "$id" "$raw" "$rawfile"
 	[ "$filtered" = no ] || check_filtered "$name" "$id" "$raw"
 	check_libkdumpfile "$name" "$id" "$@"

@@ -9,8 +9,8 @@ the running kernels say, for each fixture kernel's vmlinux:
   symtab-extra     every symbol we keep that System.map lacks is one that
                    scripts/mksysmap filters out on purpose
   symtab-reloc     the same System.map lines moved by a boot's KASLR offset
-                   (x86_64: what lies in the kernel image mapping moves,
-                   per-cpu offsets and plain numbers do not)
+                   (what lies in the kernel image mapping moves, per-cpu
+                   offsets and plain numbers do not)
   symtab-vmcoreinfo  SYMBOL(name)=addr from each boot's VMCOREINFO (runtime
                    addresses written by the crashed kernel itself) equal our
                    lookup with facts.json's kaslr_offset
@@ -46,12 +46,14 @@ FILTERED = re.compile(r"^(__crc_|__kstrtab_|__kstrtabns_|__efistub_|__pi_|"
 # (x86_64 #define swapper_pg_dir init_top_pgt) or a member of one
 # (#define node_online_map node_states[N_ONLINE]).
 VMCOREINFO_VALUES = {"mem_section", "vmemmap"}
-VMCOREINFO_ALIASES = {"swapper_pg_dir": "init_top_pgt"}
+VMCOREINFO_ALIASES = {"x86_64": {"swapper_pg_dir": "init_top_pgt"}}
 VMCOREINFO_MEMBERS = {"node_online_map": "node_states"}
 
-# x86_64's kernel image mapping (__START_KERNEL_map): everything linked there
-# moves with KASLR; below it are per-cpu offsets and plain numbers.
-X86_64_IMAGE = 0xffffffff80000000
+# Where the kernel image is linked, per architecture: everything linked there
+# moves with KASLR; below it are per-cpu offsets and plain numbers.  x86_64:
+# __START_KERNEL_map; arm64: the top half of a 48-bit kernel space, where
+# 5.4+ kernels link the image (KIMAGE_VADDR, above the modules).
+IMAGE_START = {"x86_64": 0xffffffff80000000, "aarch64": 0xffff800000000000}
 
 
 def report(ok, name, why=""):
@@ -209,7 +211,7 @@ def vmcoreinfo_symbols(dump):
     return syms
 
 
-def check_vmcoreinfo(label, vmlinux, dumpdir, facts):
+def check_vmcoreinfo(label, vmlinux, dumpdir, facts, machine):
     """One dump per boot (each boot has its own KASLR offset)."""
     done = set()
     for name in sorted(facts.get("dumps", {})):
@@ -228,7 +230,8 @@ def check_vmcoreinfo(label, vmlinux, dumpdir, facts):
         done.add(boot)
         off = int(off, 16)
         names = sorted(n for n in syms if n not in VMCOREINFO_VALUES)
-        wanted = [VMCOREINFO_ALIASES.get(n, n) for n in names]
+        aliases = VMCOREINFO_ALIASES.get(machine, {})
+        wanted = [aliases.get(n, n) for n in names]
         rows = tool("--offset", hex(off), "names", vmlinux, *wanted)
         look = tool("--offset", hex(off), "lookup", vmlinux,
                     *["%x" % syms[n] for n in names])
@@ -264,17 +267,20 @@ def check_kernel(vmlinux, sysmap, dumpdir, facts):
     off = None
     for b in ("kdump", "live"):
         off = off or facts.get("boots", {}).get(b, {}).get("kaslr_offset")
-    if info.get("machine", "").startswith("x86_64") and off:
+    machine = info.get("machine", "").split()[0] if info.get("machine") \
+        else ""
+    if machine in IMAGE_START and off:
         off = int(off, 16)
-        moved = [(a + off if a >= X86_64_IMAGE else a, t, n)
+        moved = [(a + off if a >= IMAGE_START[machine] else a, t, n)
                  for a, t, n in maplines]
         check_map("symtab-reloc %s offset %#x" % (release, off), vmlinux,
                   moved, off)
     else:
-        skip("symtab-reloc %s" % release, "not x86_64 or no KASLR offset")
+        skip("symtab-reloc %s" % release, "no image range known for %r or "
+             "no KASLR offset" % machine)
 
     check_vmcoreinfo("symtab-vmcoreinfo %s" % release, vmlinux, dumpdir,
-                     facts)
+                     facts, machine)
 
     want = readelf_build_id(vmlinux)
     if want is None:

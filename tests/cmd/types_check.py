@@ -19,6 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dumpinfo_check import CRASH, ROOT, ORACLE, TOP, report  # noqa: E402
+from dumpinfo_check import classic_reads, skip_classic  # noqa: E402
 from cmds_check import split  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
@@ -162,6 +163,9 @@ def main():
         facts = json.load(open(os.path.join(d, "facts.json")))
         vmlinux = os.path.normpath(os.path.join(d, facts["vmlinux"]))
         kver = facts["kernel_release"]
+        if not classic_reads(facts):
+            skip_classic("types " + kver, facts)
+            continue
         fname = "kdump-d31-lzo.kdump"
         if fname not in facts["dumps"]:
             fname = sorted(n for n, f in facts["dumps"].items()

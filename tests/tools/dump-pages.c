@@ -4,8 +4,12 @@
  * is the 64-bit FNV-1a of the page) -- the same output as
  * kdumpfile-pages, so the two can be compared with join(1) or comm(1).
  *
- *   dump-pages [--zero-excluded] FILE...
+ *   dump-pages [--zero-excluded] [--page-size N] FILE...
  *
+ * --page-size lists N-byte pages instead of the dump's own (to compare
+ * QEMU's arm64 kdump files, written in 64K blocks, with the ELF dump of
+ * the same guest); a page any part of which is not in the dump is not
+ * listed.
  * Several files are one split dump.  Every pfn below max_pfn is read
  * with dump_read_phys().  A page that is not in the dump (hole, excluded,
  * truncated) is skipped and counted; any other error means the reader
@@ -39,14 +43,19 @@ int main(int argc, char **argv)
 	struct error *err;
 	uint64_t pfn, nread = 0, nhole = 0, nexcl = 0, ntrunc = 0, nbad = 0;
 	unsigned char *buf;
+	uint64_t unit = 0, max;
 	int i;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--zero-excluded")) {
 			opts.zero_excluded = true;
+		} else if (!strcmp(argv[i], "--page-size") && i + 1 < argc &&
+			   (unit = strtoull(argv[i + 1], NULL, 0)) >= 512 &&
+			   unit <= (1u << 24) && !(unit & (unit - 1))) {
+			i++;
 		} else {
 			fprintf(stderr, "usage: dump-pages [--zero-excluded] "
-				"FILE...\n");
+				"[--page-size N] FILE...\n");
 			return 2;
 		}
 	}
@@ -61,17 +70,20 @@ int main(int argc, char **argv)
 		error_free(err);
 		return 1;
 	}
-	buf = malloc(d->page_size);
+	if (!unit)
+		unit = d->page_size;
+	max = d->max_pfn * d->page_size / unit;
+	buf = malloc(unit);
 	if (!buf) {
 		fprintf(stderr, "dump-pages: out of memory\n");
 		dump_close(d);
 		return 1;
 	}
-	for (pfn = 0; pfn < d->max_pfn; pfn++) {
-		err = dump_read_phys(d, pfn * d->page_size, buf, d->page_size);
+	for (pfn = 0; pfn < max; pfn++) {
+		err = dump_read_phys(d, pfn * unit, buf, unit);
 		if (!err) {
 			printf("%016" PRIx64 " %016" PRIx64 "\n", pfn,
-			       fnv1a64(buf, d->page_size));
+			       fnv1a64(buf, unit));
 			nread++;
 			continue;
 		}
@@ -106,7 +118,7 @@ int main(int argc, char **argv)
 		"count_pages: %" PRIu64 " present, %" PRIu64 " zero, %" PRIu64
 		" excluded, %" PRIu64 " missing\n",
 		d->description ? d->description : d->format->name,
-		d->page_size, d->max_pfn, nread, nhole, nexcl, ntrunc, nbad,
+		(uint32_t)unit, max, nread, nhole, nexcl, ntrunc, nbad,
 		pc.present, pc.zero, pc.excluded, pc.missing);
 	free(buf);
 	dump_close(d);

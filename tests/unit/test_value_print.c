@@ -49,6 +49,28 @@ TEST(value_print_integers)
 		      "-130877880270848"));
 }
 
+/* arm64's fpsimd registers are __uint128_t: the whole value, as GDB */
+TEST(value_print_int128)
+{
+	static const struct type t_u128 = { .kind = TYPE_INT, .size = 16,
+					    .name = "__int128 unsigned" };
+	static const struct type t_s128 = { .kind = TYPE_INT, .size = 16,
+					    .flags = TYPE_SIGNED,
+					    .name = "__int128" };
+	unsigned char v[16] = { 5, 0, 0, 0, 0, 0, 0, 0, 1 }, ones[16];
+
+	memset(ones, 0xff, sizeof(ones));
+	CHECK(printed((struct type_ref){ &t_u128, 0 }, v, 16, 0,
+		      "18446744073709551621"));
+	CHECK(printed((struct type_ref){ &t_u128, 0 }, v, 16, 'x',
+		      "0x10000000000000005"));
+	CHECK(printed((struct type_ref){ &t_s128, 0 }, ones, 16, 0, "-1"));
+	CHECK(printed((struct type_ref){ &t_u128, 0 }, ones, 16, 0,
+		      "340282366920938463463374607431768211455"));
+	CHECK(printed((struct type_ref){ &t_u128, 0 }, ones, 16, 'x',
+		      "0xffffffffffffffffffffffffffffffff"));
+}
+
 TEST(value_print_chars_and_bools)
 {
 	unsigned char c = 's', nul = 0, one = 1;
