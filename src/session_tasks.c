@@ -17,12 +17,14 @@
 static int logged_crash_cpu(struct session *s)
 {
 	struct panic_log pl;
+	struct kernel k;
 	struct error *err;
 	int cpu;
 
 	if (!s->vmem)
 		return -1;
-	err = panic_log_find(s->vmem, s->vmem->vmcoreinfo, &pl);
+	k = session_kernel(s);
+	err = panic_log_find(&k, s->vmem->vmcoreinfo, &pl);
 	cpu = err ? -1 : pl.cpu;
 
 	error_free(err);

@@ -5,6 +5,7 @@
 
 #include "../arch/arch.h"
 #include "../arch/vmem.h"
+#include "../kernel/kernel.h"
 #include "../kernel/panic_log.h"
 #include "../kernel/uts.h"
 #include "../dump/dump.h"
@@ -70,7 +71,12 @@ static void print_panic(FILE *out, struct dump *d, struct vmem *vm,
 		fprintf(out, "%16s: unknown (%s)\n", "PANIC", vm_err->message);
 		return;
 	}
-	err = panic_log_find(vm, d->vmcoreinfo, &pl);
+	{
+		/* no vmlinux here: the log through VMCOREINFO alone */
+		struct kernel k = { .dump = d, .vm = vm };
+
+		err = panic_log_find(&k, d->vmcoreinfo, &pl);
+	}
 	if (err) {
 		fprintf(out, "%16s: unknown (%s)\n", "PANIC", err->message);
 		error_free(err);

@@ -203,7 +203,7 @@ int cmd_mach(struct session *s, int argc, char **argv)
 	else
 		value(s->out, "PROCESSOR SPEED", "%u Mhz", si.mhz);
 	value(s->out, "HZ", "%u", si.hz);
-	value(s->out, "PAGE SIZE", "%" PRIu32, s->dump->page_size);
+	value(s->out, "PAGE SIZE", "%" PRIu32, s->vmem->page_size);
 	err = session_backtrace(s, &bt);
 	if (!err)
 		err = backtrace_mach(bt, layout, &n);

@@ -170,7 +170,7 @@ int cmd_sys(struct session *s, int argc, char **argv)
 	field(s->out, "MACHINE", si.err_uts, "%s  (%s)", si.machine, buf);
 	format_memory(buf, sizeof(buf), si.mem_bytes);
 	field(s->out, "MEMORY", si.err_mem, "%s", buf);
-	perr = panic_log_find(s->vmem, s->vmem->vmcoreinfo, &pl);
+	perr = panic_log_find(&k, s->vmem->vmcoreinfo, &pl);
 	field(s->out, "PANIC", perr, "\"%s\"", pl.message ? pl.message : "");
 	error_free(perr);
 	panic_log_free(&pl);

@@ -73,10 +73,9 @@ static int match_cpu(regex_t *re, const char *t, struct panic_log *out)
 	return 1;
 }
 
-struct error *panic_log_find(struct vmem *vm, const struct vmcoreinfo *vi,
-			     struct panic_log *out)
+struct error *panic_log_find(const struct kernel *kern,
+			     const struct vmcoreinfo *vi, struct panic_log *out)
 {
-	struct kernel kern = { .dump = vm->dump, .vm = vm };
 	struct lines l = { 0 };
 	struct printk_stats st;
 	struct error *err;
@@ -86,7 +85,7 @@ struct error *panic_log_find(struct vmem *vm, const struct vmcoreinfo *vi,
 
 	memset(out, 0, sizeof(*out));
 	out->cpu = out->pid = -1;
-	err = printk_walk(&kern, vi, keep, &l, &st);
+	err = printk_walk(kern, vi, keep, &l, &st);
 	error_free(st.first_error);
 	if (!err && l.failed)
 		err = error_nomem();

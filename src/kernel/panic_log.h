@@ -9,6 +9,7 @@
 #define CRASH_PANIC_LOG_H
 
 struct error;
+struct kernel;
 struct vmcoreinfo;
 struct vmem;
 
@@ -19,8 +20,10 @@ struct panic_log {
 	char comm[32];
 };
 
-struct error *panic_log_find(struct vmem *vm, const struct vmcoreinfo *vi,
-			     struct panic_log *out);
+/* The log read through k: with its debug info if it has any (then no
+ * VMCOREINFO is needed), else through vi. */
+struct error *panic_log_find(const struct kernel *k,
+			     const struct vmcoreinfo *vi, struct panic_log *out);
 void panic_log_free(struct panic_log *pl);
 
 #endif
