@@ -13,6 +13,7 @@
 #include "../util/error.h"
 #include "../util/strbuf.h"
 #include "commands.h"
+#include "print_expr.h"
 
 const char *const p_help[] = {
 	"NAME",
@@ -29,15 +30,21 @@ const char *const p_help[] = {
 	"  ...\").  For a per-cpu variable, its type and the address of",
 	"  each cpu's instance are shown.",
 	"",
-	"    expression  one of:",
-	"                  variable[.member|[index]]...",
-	"                  &variable[.member|[index]]...",
-	"                  sizeof(struct name), sizeof(type), sizeof(variable)",
+	"    expression  a C expression of:",
+	"                  variables and numbers,",
+	"                  members and elements: a.b, a->b, a[i] (. also",
+	"                  follows a pointer, as in GDB),",
+	"                  *pointer, &lvalue, (type)expression casts (struct,",
+	"                  union, enum, typedef and base types, with *'s),",
+	"                  parentheses, and sizeof(type or expression);",
+	"                or variable:cpus for a per-cpu variable: its",
+	"                instance on each of the cpus (\"1\", \"0,2\", \"0-3\",",
+	"                \"a\" for all), shown as per_cpu(variable, cpu) = ...",
 	"            /x  integers and pointers in hexadecimal.",
 	"            /d  integers and pointers in signed decimal.",
 	"",
-	"  Other C expressions (*pointer, ->, casts, arithmetic) are not",
-	"  supported yet.",
+	"  Arithmetic and function calls are not supported; members of a",
+	"  per-cpu variable are reached through variable:cpu first.",
 	"",
 	"EXAMPLES",
 	"    crash> p jiffies",
@@ -47,155 +54,17 @@ const char *const p_help[] = {
 	"<idle_sched_class>",
 	"    crash> p sizeof(struct task_struct)",
 	"    $3 = 9792",
+	"    crash> p init_task.real_parent->comm",
+	"    $4 = \"swapper/0\\000\\000\\000\\000\\000\\000\"",
+	"    crash> p cpu_number:a",
+	"    per_cpu(cpu_number, 0) = $5 = 0",
+	"    per_cpu(cpu_number, 1) = $6 = 1",
 	NULL,
 };
 
 /* Values bigger than this are refused rather than read. */
 #define VALUE_MAX (64u << 20)
 
-
-struct print_req {
-	struct session *s;
-	struct types *ts;
-	struct kernel k;
-	char format;		/* 0, 'x', 'd' */
-};
-
-/* Where an lvalue expression lies and what it is. */
-struct lvalue {
-	struct type_variable v;
-	uint64_t addr;		/* runtime address of the value */
-	struct type_ref type;
-	uint64_t bit_offset;	/* within the byte at addr: bit fields */
-	uint32_t bit_size;	/* 0 unless a bit field */
-	bool percpu;
-	bool bare;		/* just a variable's name */
-};
-
-static struct error *unsupported(const char *expr)
-{
-	return error_create(ERR_UNSUPPORTED, "%s: not supported yet (only "
-			    "variables, their members and elements, & and "
-			    "sizeof)", expr);
-}
-
-/* The runtime address of a variable: the symbol table's, which knows
- * about relocation, else the debug info's moved by the same offset. */
-static uint64_t runtime_addr(struct print_req *r, const struct type_variable *v)
-{
-	const struct symbol *sym = r->s->symtab ?
-		symtab_lookup_name(r->s->symtab, v->name) : NULL;
-
-	if (sym && symtab_link_addr(r->s->symtab, sym) == v->address)
-		return sym->addr;
-	return v->address + (r->s->symtab ? symtab_offset(r->s->symtab)
-					  : r->s->kaslr_offset);
-}
-
-/* Per-cpu variables live at offsets in the per-cpu section, which
- * __per_cpu_offset[cpu] moves to each cpu's copy. */
-static bool is_percpu(struct print_req *r, uint64_t link_addr)
-{
-	const struct symbol *start, *end;
-
-	if (!r->s->symtab)
-		return false;
-	start = symtab_lookup_name(r->s->symtab, "__per_cpu_start");
-	end = symtab_lookup_name(r->s->symtab, "__per_cpu_end");
-	return start && end &&
-	       link_addr >= symtab_link_addr(r->s->symtab, start) &&
-	       link_addr < symtab_link_addr(r->s->symtab, end);
-}
-
-static struct error *find_variable(struct print_req *r, const char *name,
-				   struct type_variable *v)
-{
-	struct dwarf_index_match m;
-	const struct symbol *sym;
-	struct error *err;
-
-	if (!debuginfo_lookup(r->s->debuginfo, name, DWARF_INDEX_VARIABLE, &m))
-		return error_create(ERR_NOT_FOUND, "no symbol \"%s\" in the "
-				    "debug info", name);
-	err = types_variable(r->ts, debuginfo_die(&m), v);
-	if (err || v->has_address)
-		return err;
-	/* only declared in C ("extern unsigned long volatile jiffies"):
-	 * the linker script defines it, and GDB takes the ELF symbol's
-	 * address with the declared type */
-	sym = r->s->symtab ? symtab_lookup_name(r->s->symtab, name) : NULL;
-	if (!sym)
-		return type_variable_address(v, &v->address);
-	v->address = symtab_link_addr(r->s->symtab, sym);
-	v->has_address = true;
-	return NULL;
-}
-
-/* Resolve "name[.member|[index]]..." to where its value is. */
-static struct error *resolve(struct print_req *r, const char *expr,
-			     struct lvalue *lv)
-{
-	char name[256];
-	const char *p = expr;
-	struct type_member_info mi;
-	struct error *err;
-	size_t n;
-
-	memset(lv, 0, sizeof(*lv));
-	while (isalnum((unsigned char)*p) || *p == '_')
-		p++;
-	n = (size_t)(p - expr);
-	if (!n || n >= sizeof(name) || isdigit((unsigned char)expr[0]))
-		return unsupported(expr);
-	memcpy(name, expr, n);
-	name[n] = '\0';
-	err = find_variable(r, name, &lv->v);
-	if (err)
-		return err;
-	lv->type = lv->v.type;
-	lv->bare = !*p;
-	lv->percpu = is_percpu(r, lv->v.address);
-	lv->addr = lv->percpu ? lv->v.address : runtime_addr(r, &lv->v);
-	/* the type layer's paths start with a member; indexes that come
-	 * first are ours */
-	while (*p == '[') {
-		struct type_ref at = type_strip_typedefs(lv->type);
-		char *end;
-		uint64_t i = strtoull(p + 1, &end, 0);
-
-		if (at.type->kind != TYPE_ARRAY || end == p + 1 ||
-		    *end != ']')
-			return error_create(ERR_INVALID, "%s: cannot index "
-					    "that", expr);
-		lv->type = at.type->target;
-		lv->addr += i * type_strip_typedefs(lv->type).type->size;
-		p = end + 1;
-	}
-	if (!*p)
-		return NULL;
-	if (*p != '.')
-		return unsupported(expr);
-	err = type_member_lookup(r->ts, type_strip_typedefs(lv->type).type,
-				 p + 1, &mi);
-	if (err && err->code == ERR_INVALID && strstr(err->message,
-						      "pointer")) {
-		/* GDB would follow the pointer and read what it points to */
-		error_free(err);
-		return error_create(ERR_UNSUPPORTED, "%s: following a pointer "
-				    "is not supported yet", expr);
-	}
-	if (err)
-		return err;
-	lv->type = mi.type;
-	lv->bit_size = mi.bit_size;
-	if (mi.bit_size) {
-		lv->addr += mi.bit_offset / 8;
-		lv->bit_offset = mi.bit_offset % 8;
-	} else {
-		lv->addr += mi.offset;
-	}
-	return NULL;
-}
 
 static void print_number(struct print_req *r, uint64_t v)
 {
@@ -206,34 +75,6 @@ static void print_number(struct print_req *r, uint64_t v)
 			(int64_t)v);
 	else
 		fprintf(r->s->out, "$%u = %" PRIu64 "\n", ++r->s->value_history, v);
-}
-
-/* The DWARF spells C's integer types its own way ("long unsigned
- * int"); a type written as in C is looked up by that name. */
-static const char *base_name(const char *c)
-{
-	static const char *const names[][2] = {
-		{ "long", "long int" },
-		{ "unsigned long", "long unsigned int" },
-		{ "unsigned long int", "long unsigned int" },
-		{ "long long", "long long int" },
-		{ "unsigned long long", "long long unsigned int" },
-		{ "unsigned long long int", "long long unsigned int" },
-		{ "short", "short int" },
-		{ "unsigned short", "short unsigned int" },
-		{ "unsigned short int", "short unsigned int" },
-		{ "unsigned", "unsigned int" },
-		{ "signed", "int" },
-		{ "signed int", "int" },
-		{ "signed long", "long int" },
-		{ "bool", "_Bool" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(c, names[i][0]))
-			return names[i][1];
-	return c;
 }
 
 /* sizeof(struct x), sizeof(type) or sizeof(expression). */
@@ -301,6 +142,9 @@ static struct error *print_address(struct print_req *r, const char *expr)
 	if (lv.bit_size)
 		return error_create(ERR_INVALID, "%s: a bit field has no "
 				    "address", expr);
+	if (lv.rvalue)
+		return error_create(ERR_INVALID, "%s: attempt to take address "
+				    "of a value not located in memory", expr);
 	if (lv.percpu)
 		return error_create(ERR_UNSUPPORTED, "&%s: per-cpu variable "
 				    "addresses are not supported yet", expr);
@@ -404,15 +248,13 @@ static void print_result(struct print_req *r, const char *name,
 		text);
 }
 
+static struct error *print_place(struct print_req *r, const struct lvalue *l);
+
 static struct error *print_lvalue(struct print_req *r, const char *expr)
 {
-	struct value_print_opts o = { r->ts, &r->k, false, r->format, false };
 	struct strbuf sb = { 0 };
-	const struct type *st;
-	unsigned char *buf;
 	struct lvalue lv;
 	struct error *err;
-	size_t len;
 
 	err = resolve(r, expr, &lv);
 	if (err && err->code == ERR_NOT_FOUND &&
@@ -440,18 +282,40 @@ static struct error *print_lvalue(struct print_req *r, const char *expr)
 		return err;
 	if (lv.percpu)
 		return print_percpu(r, &lv);
-	st = type_strip_typedefs(lv.type).type;
+	return print_place(r, &lv);
+}
+
+/* The value of the place lv as "$N = value" (a bare variable named
+ * first). */
+static struct error *print_place(struct print_req *r, const struct lvalue *l)
+{
+	struct value_print_opts o = { r->ts, &r->k, false, r->format, false };
+	struct strbuf sb = { 0 };
+	const struct type *st;
+	unsigned char *buf;
+	struct lvalue lv = *l;
+	struct error *err;
+	size_t len;
+
+	st = type_complete(r->ts, type_strip_typedefs(lv.type).type);
 	if (st->kind == TYPE_FUNCTION)
-		return error_create(ERR_UNSUPPORTED, "%s: function values are "
-				    "not supported yet", expr);
+		return error_create(ERR_UNSUPPORTED, "function values are not "
+				    "supported yet");
 	if (st->size > VALUE_MAX)
-		return error_create(ERR_UNSUPPORTED, "%s: %" PRIu64 " bytes "
-				    "is too big to print", expr, st->size);
+		return error_create(ERR_UNSUPPORTED, "%" PRIu64 " bytes is too "
+				    "big to print", st->size);
 	len = lv.bit_size ? (lv.bit_offset + lv.bit_size + 7) / 8 : st->size;
 	buf = malloc(len ? len : 1);
 	if (!buf)
 		return error_nomem();
-	err = vmem_read(r->k.vm, lv.addr, buf, len);
+	if (lv.rvalue) {	/* a cast's value: its bytes are at hand */
+		memset(buf, 0, len);
+		memcpy(buf, lv.value, len < sizeof(lv.value) ? len
+							     : sizeof(lv.value));
+		err = NULL;
+	} else {
+		err = vmem_read(r->k.vm, lv.addr, buf, len);
+	}
 	o.big_endian = r->s->dump->big_endian;
 	if (!err && lv.bit_size)
 		err = value_print_bits(&sb, &o, lv.type, buf, len,
@@ -462,6 +326,65 @@ static struct error *print_lvalue(struct print_req *r, const char *expr)
 	if (!err)
 		print_result(r, lv.bare ? lv.v.name : NULL, sb.s);
 	strbuf_free(&sb);
+	return err;
+}
+
+/* "NAME:CPUS": NAME on each cpu of CPUS ("1", "0,2", "0-3", "a"), as
+ * the classic crash's "per_cpu(NAME, CPU) = $N = value" lines. */
+static struct error *print_cpus(struct print_req *r, char *expr, char *spec)
+{
+	struct lvalue lv;
+	unsigned int ncpus, cpu;
+	struct error *err = resolve(r, expr, &lv);
+	char *tok, *save = NULL;
+	bool *want;
+
+	if (err)
+		return err;
+	if (!lv.percpu) {
+		fprintf(stderr, "WARNING: %s is not percpu; cpuspec ignored.\n",
+			expr);
+		return print_place(r, &lv);
+	}
+	err = kernel_nr_cpu_ids(&r->k, &ncpus);
+	if (err)
+		return err;
+	if (!strcmp(spec, "a") || !strcmp(spec, "all")) {
+		static char all[32];
+
+		snprintf(all, sizeof(all), "0-%u", ncpus - 1);
+		spec = all;
+	}
+	want = calloc(ncpus, sizeof(*want));
+	if (!want)
+		return error_nomem();
+	/* a set of cpus, shown in order, as the classic crash's bitmap */
+	for (tok = strtok_r(spec, ",", &save); tok && !err;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *end;
+		unsigned long lo = strtoul(tok, &end, 10), hi = lo;
+
+		if (*end == '-')
+			hi = strtoul(end + 1, &end, 10);
+		if (end == tok || *end || hi < lo || hi >= ncpus)
+			err = error_create(ERR_INVALID, "invalid cpu "
+					   "specification: %s", tok);
+		for (cpu = (unsigned int)lo; !err && cpu <= hi; cpu++)
+			want[cpu] = true;
+	}
+	for (cpu = 0; !err && cpu < ncpus; cpu++) {
+		struct lvalue one = lv;
+
+		if (!want[cpu])
+			continue;
+		err = kernel_per_cpu(&r->k, lv.addr, cpu, &one.addr);
+		if (err)
+			break;
+		one.percpu = one.bare = false;
+		fprintf(r->s->out, "per_cpu(%s, %u) = ", expr, cpu);
+		err = print_place(r, &one);
+	}
+	free(want);
 	return err;
 }
 
@@ -503,12 +426,17 @@ int cmd_p(struct session *s, int argc, char **argv)
 		if (!strncmp(e, "sizeof", 6) &&
 		    (e[6] == '(' || isspace((unsigned char)e[6])))
 			err = print_sizeof(&r, e + 6);
-		else if (strspn(e + (*e == '&'), "abcdefghijklmnopqrstuvwxyz"
-				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.[]") !=
-			 strlen(e + (*e == '&')))
-			err = unsupported(e);
 		else if (*e == '&')
 			err = print_address(&r, e + 1);
+		else if (strchr(e, ':') &&
+			 strspn(e, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
+				"OPQRSTUVWXYZ0123456789_") ==
+			 (size_t)(strchr(e, ':') - e)) {
+			char *colon = strchr(e, ':');
+
+			*colon = '\0';
+			err = print_cpus(&r, e, colon + 1);
+		}
 		else
 			err = print_lvalue(&r, e);
 	}

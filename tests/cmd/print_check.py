@@ -55,16 +55,31 @@ VALUES = [
     "p init_task.thread_info", "p __cpu_online_mask", "p tainted_mask",
     "p oops_in_progress", "p init_pid_ns", "p saved_command_line",
     "p init_task.stack_refcount", "p init_task.rcu_read_unlock_special",
+    # pointers followed, casts, per-cpu instances
+    "p (long)jiffies", "p init_task.signal.nr_threads",
+    "p init_task.signal->nr_threads", "p *init_task.sched_class",
+    "p init_task.real_parent->comm", "p init_task.tasks.next->next",
+    "p (struct list_head *)&init_task.tasks",
+    "p *(struct list_head *)&init_task.tasks",
+    "p ((struct task_struct *)&init_task)->pid",
+    "p/x ((struct task_struct *)&init_task)->flags",
+    "p &((struct task_struct *)&init_task)->comm",
+    "p init_task.se.cfs_rq->nr_running", "p (char)65",
+    "p init_task.nsproxy->uts_ns->name.release", "p *init_task.nsproxy",
+    "p init_task.cred->uid", "p (unsigned long)init_task.stack",
+    "p *init_task.cpus_ptr", "p init_task.parent->parent->pid",
+    "p cpu_number:0", "p cpu_number:a", "p cpu_number:1,0",
+    "p jiffies:0", "p runqueues:0", "p init_mm.pgd->pgd",
 ]
-# GDB answers these; we refuse them until pointers and casts are done.
+# GDB answers these; we refuse them.
 REFUSED = [
-    "p *init_task.mm", "p init_task.mm.mmap_base", "p (long)jiffies",
-    "p init_task.signal.nr_threads", "p runqueues.nr_running",
+    "p runqueues.nr_running",
 ]
 # Errors on both sides (the last is a value on 6.12: it is compared
 # without its history number, which our refusals shift).
 ERRORS = ["p nosuchvar", "p init_task.pids", "p cpu_online_mask",
-          "p init_task.mm_cid"]
+          "p init_task.mm_cid", "p *init_task.mm", "p init_task.stack[0]",
+          "p init_task.mm->mmap_base", "p *jiffies", "p cpu_number:9"]
 
 
 def run(tool, vmlinux, dump, cmds, env=None):
