@@ -51,6 +51,7 @@ struct session {
 	struct task_table *tasks;	/* read on first use */
 	char *tasks_why;	/* why there is no task table */
 	const struct task *context;	/* set's current task, or NULL */
+	bool page_header_shown;	/* vtop's struct page header, once */
 	unsigned int value_history;	/* p's $N, one per value printed */
 	FILE *out;
 };

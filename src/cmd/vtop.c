@@ -3,6 +3,7 @@
 
 #include "../arch/arch.h"
 #include "../arch/vmem.h"
+#include "../kernel/page.h"
 #include "../session.h"
 #include "../util/error.h"
 #include "commands.h"
@@ -19,12 +20,16 @@ const char *const vtop_help[] = {
 	"  address, and shows the page table walk: the page directory used, each",
 	"  entry read on the way with its address (physical on x86_64, virtual",
 	"  on arm64, as the classic crash has it), the page, and the flags of",
-	"  the last entry.  The address may be given as a symbol.",
+	"  the last entry, then the struct page of the frame (its address,",
+	"  physical address, mapping, index, reference count and flags with",
+	"  their names; the header only with the first vtop of a session, as",
+	"  the classic crash shows it; x86_64 only for now).  The address may",
+	"  be given as a symbol.",
 	"",
 	"    -k  the address is a kernel virtual address (the default).",
 	"",
-	"  User addresses (-u, -c) need task contexts, which this crash does",
-	"  not have yet.",
+	"  User addresses (-u, -c) are not supported by vtop yet (rd -u reads",
+	"  them).",
 	"",
 	"EXAMPLES",
 	"    crash> vtop ffffffff87e079c0",
@@ -36,6 +41,12 @@ const char *const vtop_help[] = {
 	"       PUD: 1b615ff0 => 1b616063",
 	"       PMD: 1b6161f8 => 800000001b6001e3",
 	"      PAGE: 1b600000  (2MB)",
+	"",
+	"          PTE         PHYSICAL  FLAGS",
+	"    800000001b6001e3  1b600000  (PRESENT|RW|ACCESSED|DIRTY|PSE|GLOBAL|NX)",
+	"",
+	"          PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS",
+	"    fffff240806d81c0 1b607000                0        0  1 fffffc0001000 reserved",
 	NULL,
 };
 
@@ -57,6 +68,40 @@ void print_pte_flags(struct session *s, uint64_t entry, bool large)
 	s->vmem->arch->pte_describe(s->vmem, entry, large, &phys, flags,
 				    sizeof(flags));
 	fprintf(s->out, "(%s)\n", flags);
+}
+
+/* The struct page of the frame at pa, as the classic crash shows it
+ * after the walk (and kmem -p): address, physical address, mapping,
+ * index, reference count, flags and their names.  Silent if the kernel's
+ * pages cannot be found (a message says why). */
+static void print_page(struct session *s, uint64_t pa)
+{
+	struct kernel k = session_kernel(s);
+	struct page_info pi;
+	char names[512];
+	struct error *err;
+
+	if (!s->debuginfo)
+		return;
+	err = page_info_read(&k, pa, &pi);
+	if (!err)
+		err = page_flag_names(&k, pi.flags, names, sizeof(names));
+	if (err) {
+		/* no struct pages known for this architecture yet: the walk
+		 * is the answer */
+		if (err->code != ERR_UNSUPPORTED)
+			fprintf(stderr, "vtop: %s\n", err->message);
+		error_free(err);
+		return;
+	}
+	/* the classic crash shows the header with the first vtop of a
+	 * session only; scripts that read its output expect that */
+	fprintf(s->out, "\n%s%-16" PRIx64 " %8" PRIx64 " %16" PRIx64 " %8"
+		PRIx64 " %2d %" PRIx64 "%s%s\n", s->page_header_shown ? "" :
+		"      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS\n",
+		pi.page, pa, pi.mapping, pi.index, pi.count, pi.flags,
+		*names ? " " : "", names);
+	s->page_header_shown = true;
 }
 
 static int vtop_one(struct session *s, const char *arg)
@@ -125,6 +170,7 @@ static int vtop_one(struct session *s, const char *arg)
 		print_centred(s->out, phys, w2 < 8 ? 8 : w2, true);
 		fputs("  ", s->out);
 		print_pte_flags(s, last, large);
+		print_page(s, pa & ~(uint64_t)(s->vmem->page_size - 1));
 	}
 	return 0;
 }

@@ -87,12 +87,10 @@ def commands(syms, kaslr):
             c = fmt % addr[var]
             cmds.append((fmt.replace("%x", var), c, "exact"))
     for name in ("jiffies", "init_task", "linux_banner", "schedule"):
-        # the classic crash also shows the struct page of the frame, which
-        # needs the type layer: compare everything before it
         cmds.append(("vtop " + name, "vtop %x" % next(
             a for a, k, n in pick_symbols([(a, k, n) for a, k, n in syms
                                            if n == name], kaslr)),
-            "until-page"))
+            "exact"))
     return cmds
 
 
@@ -197,17 +195,6 @@ def main():
                 if g is None:
                     report(False, label, "no output from us")
                     continue
-                if how == "until-page":
-                    # up to the flags of the last entry (the struct page
-                    # table after it loses its header after the first vtop)
-                    cut = next((k + 2 for k, l in enumerate(w)
-                                if l.split() == ["PTE", "PHYSICAL", "FLAGS"]),
-                               len(w))
-                    w = w[:cut]
-                    while w and not w[-1].strip():
-                        w = w[:-1]
-                    while g and not g[-1].strip():
-                        g = g[:-1]
                 # where the classic crash gives an error, we must give a
                 # one-line error of our own (the wording is ours)
                 if len(w) == 1 and "error" in w[0] and w[0].startswith(
