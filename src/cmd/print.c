@@ -199,7 +199,7 @@ static struct error *resolve(struct print_req *r, const char *expr,
 
 static void print_number(struct print_req *r, uint64_t v)
 {
-	if (r->format == 'x')
+	if (r->format == 'x' || (!r->format && r->s->radix == 16))
 		fprintf(r->s->out, "$%u = 0x%" PRIx64 "\n", ++r->s->value_history, v);
 	else if (r->format == 'd')
 		fprintf(r->s->out, "$%u = %" PRId64 "\n", ++r->s->value_history,
@@ -288,7 +288,8 @@ static struct error *print_sizeof(struct print_req *r, char *arg)
 /* &lvalue: a pointer to its type, as GDB prints one. */
 static struct error *print_address(struct print_req *r, const char *expr)
 {
-	struct value_print_opts o = { r->ts, &r->k, false, r->format };
+	struct value_print_opts o = { r->ts, &r->k, false, r->format,
+					 r->s->radix };
 	struct type ptr = { 0 };
 	struct strbuf sb = { 0 };
 	unsigned char buf[8];
@@ -406,7 +407,8 @@ static void print_result(struct print_req *r, const char *name,
 
 static struct error *print_lvalue(struct print_req *r, const char *expr)
 {
-	struct value_print_opts o = { r->ts, &r->k, false, r->format };
+	struct value_print_opts o = { r->ts, &r->k, false, r->format,
+					 r->s->radix };
 	struct strbuf sb = { 0 };
 	const struct type *st;
 	unsigned char *buf;

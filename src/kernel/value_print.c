@@ -61,7 +61,7 @@ static void print_int(struct strbuf *sb, const struct value_print_opts *o,
 				   : (UINT64_C(1) << bits) - 1;
 
 	raw &= mask;
-	if (o->format == 'x')
+	if (o->format == 'x' || (!o->format && o->radix == 16))
 		strbuf_printf(sb, "0x%" PRIx64, raw);
 	else if (o->format == 'd' || is_signed)
 		strbuf_printf(sb, "%" PRId64, sign_extend(raw, bits));

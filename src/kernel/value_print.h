@@ -28,6 +28,10 @@ struct value_print_opts {
 	/* GDB's print format: 0 (natural), 'x' (hex) or 'd' (signed
 	 * decimal).  With a format, pointers are plain numbers. */
 	char format;
+	/* With no format: 16 shows integers (and chars) in hexadecimal, as
+	 * GDB's "set output-radix 16" (the classic crash's set radix); 0
+	 * or 10 in decimal. */
+	unsigned int radix;
 };
 
 /*
