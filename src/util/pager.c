@@ -68,8 +68,8 @@ const char *pager_command(enum pager_kind kind, char *buf, size_t len)
 	case PAGER_LESS:
 		/* -E: leave at the end, -X: the text stays on the screen,
 		 * -F: leave at once if it fits on one */
-		snprintf(buf, len, "%s -E -X -F '-Ps-- MORE --  SPACE: next "
-			 "page  ENTER: next line  b: back  q: quit'", LESS);
+		snprintf(buf, len, "%s -E -X -F '-Ps-- MORE --  forward\\: "
+			 "SPACE or ENTER  back\\: b  quit\\: q'", LESS);
 		return buf;
 	case PAGER_MORE:
 		snprintf(buf, len, "%s", MORE);
