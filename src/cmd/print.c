@@ -19,7 +19,7 @@ const char *const p_help[] = {
 	"  p - print the value of an expression",
 	"",
 	"SYNOPSIS",
-	"  p[/x|/d] expression",
+	"  p[/x|/d] [-x|-d] expression",
 	"",
 	"DESCRIPTION",
 	"  This command prints the value of a kernel variable, one of its",
@@ -35,6 +35,11 @@ const char *const p_help[] = {
 	"                  sizeof(struct name), sizeof(type), sizeof(variable)",
 	"            /x  integers and pointers in hexadecimal.",
 	"            /d  integers and pointers in signed decimal.",
+	"            -x  the same as /x (the px alias).",
+	"            -d  the same as /d (the pd alias).",
+	"",
+	"  Without a format, integers are shown in the radix that set radix",
+	"  chose (decimal unless set otherwise; see help set).",
 	"",
 	"  Other C expressions (*pointer, ->, casts, arithmetic) are not",
 	"  supported yet.",
@@ -482,7 +487,12 @@ int cmd_p(struct session *s, int argc, char **argv)
 			"/d)\n", fmt);
 		return 1;
 	}
-	for (i = 1; i < argc; i++) {
+	/* p -x and p -d: the classic crash's spelling of p/x and p/d (the
+	 * px and pd aliases) */
+	for (i = 1; i < argc && (!strcmp(argv[i], "-x") ||
+				 !strcmp(argv[i], "-d")); i++)
+		r.format = argv[i][1];
+	for (; i < argc; i++) {
 		strncat(expr, argv[i], sizeof(expr) - strlen(expr) - 2);
 		if (i + 1 < argc)
 			strcat(expr, " ");

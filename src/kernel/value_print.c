@@ -135,7 +135,8 @@ static struct error *print_scalar(struct strbuf *sb,
 	switch (st->kind) {
 	case TYPE_INT:
 		print_int(sb, o, raw, bits, is_signed);
-		if (!o->format && st->size == 1) {
+		/* GDB's output-radix 16 shows a char as its number alone */
+		if (!o->format && o->radix != 16 && st->size == 1) {
 			strbuf_printf(sb, " '");
 			value_print_char(sb, (unsigned char)raw, '\'');
 			strbuf_printf(sb, "'");
