@@ -25,6 +25,7 @@ enum crash_error_code {
 	CRASH_ERR_HOLE,		/* no memory at that address in the dump */
 	CRASH_ERR_EXCLUDED,	/* left out by the dump level */
 	CRASH_ERR_TRUNCATED,	/* beyond where the file's data ends */
+	CRASH_ERR_INTERRUPTED,	/* stopped by Ctrl-C or a closed pipe */
 };
 
 #endif

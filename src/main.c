@@ -8,15 +8,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <readline/history.h>
-#include <readline/readline.h>
-
 #include "cmd/commands.h"
 #include "cmd/dumpinfo.h"
 #include "cmd/dumplog.h"
 #include "dump/dump.h"
 #include "dump/vmcoreinfo.h"
 #include "session.h"
+#include "ui/ui.h"
 #include "util/error.h"
 
 #define CRASH_VERSION "0.1.0"
@@ -36,6 +34,7 @@ static void usage(FILE *out)
 "  --kaslr=OFFSET  the kernel's relocation (hex); default: from VMCOREINFO\n"
 "  --force         open a vmlinux that does not match the dump\n"
 "  -i FILE         run the commands in FILE, then go on reading input\n"
+"  --no_crashrc    do not run $HOME/.crashrc and ./.crashrc\n"
 "  -s              silent: no banner\n"
 "  -h, --help      this help\n"
 "  -v, --version   the version\n");
@@ -104,49 +103,6 @@ static void banner(struct session *s)
 	fputc('\n', s->out);
 }
 
-static void run_file(struct session *s, const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-
-	if (!f) {
-		fprintf(stderr, "crash: -i %s: %m\n", path);
-		return;
-	}
-	while (getline(&line, &cap, f) > 0)
-		if (!session_run_command(s, line))
-			break;
-	free(line);
-	fclose(f);
-}
-
-static void repl(struct session *s)
-{
-	bool tty = isatty(STDIN_FILENO);
-	char *line = NULL;
-	size_t cap = 0;
-
-	for (;;) {
-		bool go_on;
-
-		if (tty) {
-			free(line);
-			line = readline("crash> ");
-			if (!line)
-				break;
-			if (*line)
-				add_history(line);
-		} else if (getline(&line, &cap, stdin) <= 0) {
-			break;
-		}
-		go_on = session_run_command(s, line);
-		if (!go_on)
-			break;
-	}
-	free(line);
-}
-
 /*
  * Output and error messages going to one file (2>&1 into a log or a pipe)
  * must come in the order they were written, as they do on a terminal:
@@ -170,15 +126,16 @@ int main(int argc, char **argv)
 		{ "zero_excluded", no_argument, NULL, 'z' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "kaslr", required_argument, NULL, 'k' },
+		{ "no_crashrc", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct session s = { .out = stdout };
+	struct session s = { .out = stdout, .radix = 10 };
+	struct ui_options ui = { 0 };
 	struct session_options opts = { 0 };
 	const char *namelist = NULL;
 	const char **dumps;
-	const char *script = NULL;
 	bool dumpinfo = false, log = false;
 	struct error *err;
 	int c, i, ndumps = 0, rc = 0;
@@ -201,7 +158,8 @@ int main(int argc, char **argv)
 			opts.kaslr_given = true;
 			break;
 		case 's': s.silent = true; break;
-		case 'i': script = optarg; break;
+		case 'i': ui.script = optarg; break;
+		case 'N': ui.no_crashrc = true; break;
 		case 'v': printf("crash %s\n", CRASH_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default:
@@ -258,11 +216,10 @@ int main(int argc, char **argv)
 	} else if (dumpinfo) {
 		dumpinfo_print(stdout, s.dump, DUMPINFO_ALL);
 	} else {
+		ui_init(&s, &ui);
 		if (!s.silent)
 			banner(&s);
-		if (script)
-			run_file(&s, script);
-		repl(&s);
+		ui_run(&s, &ui);
 	}
 	session_close(&s);
 	return rc;

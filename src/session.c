@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 #include "symbols/symtab.h"
 #include "util/error.h"
 #include "util/expr.h"
+#include "util/interrupt.h"
 
 #define MAX_ARGS 64
 
@@ -109,18 +111,46 @@ static FILE *open_redirect(const char *r, bool *is_pipe)
 	return f;
 }
 
-bool session_run_command(struct session *s, const char *line)
+/* line with an alias in its first word replaced by what it stands for,
+ * and "*name" spaced out to "* name"; NULL if out of memory. */
+static char *expand(struct session *s, const char *line)
+{
+	size_t n = strcspn(line, " \t\n");
+	const struct alias *a;
+	char *word, *out;
+
+	if (line[0] == '*' && line[1] && !strchr(" \t\n", line[1])) {
+		if (asprintf(&out, "* %s", line + 1) < 0)
+			return NULL;
+		return out;
+	}
+	word = strndup(line, n);
+	if (!word)
+		return NULL;
+	a = session_alias_find(s, word);
+	free(word);
+	if (!a)
+		return strdup(line);
+	if (asprintf(&out, "%s%s", a->text, line + n) < 0)
+		return NULL;
+	return out;
+}
+
+static bool is_quit(const char *name)
+{
+	return !strcmp(name, "q") || !strcmp(name, "exit");
+}
+
+static bool run_line(struct session *s, const char *line, unsigned int flags)
 {
 	char *copy;
 	char *argv[MAX_ARGS + 1];
 	const char *redirect;
 	const struct command *c;
 	FILE *saved = s->out, *out = NULL;
-	bool is_pipe = false;
+	bool is_pipe = false, paged = false;
 	int argc, rc;
 
-	while (*line == ' ' || *line == '\t')
-		line++;
 	if (*line == '!') {
 		/* a shell command, as in the classic crash */
 		fflush(s->out);
@@ -154,6 +184,14 @@ bool session_run_command(struct session *s, const char *line)
 			return true;
 		}
 		s->out = out;
+	} else if ((flags & SESSION_LINE_TYPED) && s->scroll &&
+		   s->open_pager && !is_quit(argv[0])) {
+		fflush(s->out);
+		out = s->open_pager(s);
+		if (out) {
+			s->out = out;
+			paged = true;
+		}
 	}
 	rc = c->run(s, argc, argv);
 	fflush(s->out);
@@ -165,7 +203,42 @@ bool session_run_command(struct session *s, const char *line)
 		s->out = saved;
 	}
 	free(copy);
+	/* our own output's reader went away (crash ... | head): nobody
+	 * reads what the next commands would say */
+	if (!out && !paged && interrupt_reason() == INTERRUPT_PIPE &&
+	    s->depth == 1)
+		return false;
 	return rc >= 0;
+}
+
+bool session_run_line(struct session *s, const char *line,
+		      unsigned int flags)
+{
+	char *expanded;
+	bool go_on;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (!*line || *line == '\n')
+		return true;
+	expanded = expand(s, line);
+	if (!expanded) {
+		fprintf(stderr, "crash: out of memory\n");
+		return true;
+	}
+	/* a new command starts with no interrupt pending; one that repeat
+	 * runs leaves it for repeat to see */
+	if (!s->depth++)
+		interrupt_clear();
+	go_on = run_line(s, expanded, flags);
+	s->depth--;
+	free(expanded);
+	return go_on;
+}
+
+bool session_run_command(struct session *s, const char *line)
+{
+	return session_run_line(s, line, 0);
 }
 
 struct module_list *session_modules(struct session *s,

@@ -10,6 +10,7 @@
 
 #include "dump/dump.h"
 #include "kernel/kernel.h"
+#include "util/pager.h"
 
 struct backtrace;
 struct debuginfo;
@@ -22,6 +23,21 @@ struct vmlinux;
 struct error;
 struct task;
 struct task_table;
+
+/* Where an alias was defined, as alias lists it. */
+enum alias_origin {
+	ALIAS_RUNTIME,		/* the alias command, -i files */
+	ALIAS_BUILTIN,
+	ALIAS_RCHOME,		/* $HOME/.crashrc */
+	ALIAS_RCLOCAL,		/* ./.crashrc */
+};
+
+struct alias {
+	struct alias *next;
+	char *name;
+	char *text;		/* what the name stands for */
+	enum alias_origin origin;
+};
 
 struct session_options {
 	struct dump_options dump;
@@ -54,6 +70,20 @@ struct session {
 	bool page_header_shown;	/* vtop's struct page header, once */
 	unsigned int value_history;	/* p's $N, one per value printed */
 	FILE *out;
+
+	/* set's crash variables */
+	unsigned int radix;	/* 10 or 16: integers of p, struct, ... */
+	bool scroll;		/* page typed commands' long output */
+	enum pager_kind pager;	/* PAGER_NONE: no terminal to page on */
+	/* The aliases (the built-in ones are added on first use), and where
+	 * the alias commands being run now come from. */
+	struct alias *aliases;
+	bool aliases_ready;
+	enum alias_origin alias_origin;
+	/* A stream that pages what is written to it on the terminal, or NULL
+	 * (set by the user interface; closed with fclose()). */
+	FILE *(*open_pager)(struct session *s);
+	unsigned int depth;	/* command lines running (repeat nests) */
 };
 
 /* Open the dump and, if namelist is not NULL, the vmlinux, check that they
@@ -113,8 +143,26 @@ bool session_symbol_at(struct session *s, uint64_t addr,
 bool session_symbol_named(struct session *s, const char *name,
 			  struct session_symbol *ret);
 
-/* Run one command line; returns false when the session should end. */
+/* Run one command line (aliases, "*", "!shell", "| pipe", "> file",
+ * ">> file"); returns false when the session should end.  Ctrl-C and a
+ * closed pipe stop the command (util/interrupt.h). */
 bool session_run_command(struct session *s, const char *line);
+/* The same; SESSION_LINE_TYPED: typed at the prompt, its output may be
+ * paged. */
+#define SESSION_LINE_TYPED 1u
+bool session_run_line(struct session *s, const char *line,
+		      unsigned int flags);
+
+/* The aliases (session_alias.c).  The first call adds the built-in
+ * ones. */
+const struct alias *session_aliases(struct session *s);
+const struct alias *session_alias_find(struct session *s, const char *name);
+/* Define (replacing one of the same name: the new one goes last) or, with
+ * an empty text, delete; ERR_NOMEM only. */
+struct error *session_alias_define(struct session *s, const char *name,
+				   const char *text, enum alias_origin origin);
+bool session_alias_delete(struct session *s, const char *name);
+void session_aliases_free(struct session *s);
 
 /* The address of a symbol or expression ("jiffies", "schedule+5",
  * "ffffffff81000000"): numbers are hex. */

@@ -258,5 +258,6 @@ void session_close(struct session *s)
 	dump_close(s->dump);
 	free(s->vmem_why);
 	free(s->namelist);
+	session_aliases_free(s);
 	memset(s, 0, sizeof(*s));
 }

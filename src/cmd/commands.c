@@ -5,6 +5,9 @@
 
 /* Sorted by name: help lists them in this order. */
 static const struct command commands[] = {
+	{ "*", cmd_pointer, "pointer-to short-cut (struct or union)",
+	  pointer_help },
+	{ "alias", cmd_alias, "command aliases", alias_help },
 	{ "ascii", cmd_ascii, "translate a hexadecimal value to ASCII",
 	  ascii_help },
 	{ "bt", cmd_bt, "backtrace", bt_help },
@@ -26,7 +29,9 @@ static const struct command commands[] = {
 	{ "ptov", cmd_ptov, "physical to virtual", ptov_help },
 	{ "q", cmd_quit, "leave the session", quit_help },
 	{ "rd", cmd_rd, "read memory", rd_help },
-	{ "set", cmd_set, "set a process context", set_help },
+	{ "repeat", cmd_repeat, "repeat a command", repeat_help },
+	{ "set", cmd_set, "set a process context or internal crash variable",
+	  set_help },
 	{ "struct", cmd_struct, "structure contents", struct_help },
 	{ "sym", cmd_sym, "translate a symbol to its address, or back",
 	  sym_help },

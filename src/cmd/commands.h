@@ -53,6 +53,8 @@ struct task;
 void print_task_header(FILE *out, const struct task *t);
 /* set's block: PID, COMMAND, TASK, CPU, STATE (set.c) */
 void print_context(struct session *s, const struct task *t);
+/* Is name one of set's crash variables (set.c)? */
+bool set_is_variable(const char *name);
 
 struct command {
 	const char *name;
@@ -66,6 +68,7 @@ const struct command *command_find(const char *name);
 void command_usage(FILE *out, const char *name);
 const struct command *command_table(unsigned int *n);
 
+int cmd_alias(struct session *s, int argc, char **argv);
 int cmd_ascii(struct session *s, int argc, char **argv);
 int cmd_bt(struct session *s, int argc, char **argv);
 int cmd_btop(struct session *s, int argc, char **argv);
@@ -77,11 +80,13 @@ int cmd_mach(struct session *s, int argc, char **argv);
 int cmd_mod(struct session *s, int argc, char **argv);
 int cmd_p(struct session *s, int argc, char **argv);
 int cmd_ps(struct session *s, int argc, char **argv);
+int cmd_pointer(struct session *s, int argc, char **argv);
 int cmd_ptob(struct session *s, int argc, char **argv);
 int cmd_pte(struct session *s, int argc, char **argv);
 int cmd_ptov(struct session *s, int argc, char **argv);
 int cmd_quit(struct session *s, int argc, char **argv);
 int cmd_rd(struct session *s, int argc, char **argv);
+int cmd_repeat(struct session *s, int argc, char **argv);
 int cmd_set(struct session *s, int argc, char **argv);
 int cmd_struct(struct session *s, int argc, char **argv);
 int cmd_sym(struct session *s, int argc, char **argv);
@@ -98,5 +103,7 @@ extern const char *const ascii_help[], *const btop_help[], *const eval_help[],
 	*const task_help[], *const union_help[], *const vtop_help[], *const whatis_help[];
 extern const char *const p_help[], *const mod_help[];
 extern const char *const bt_help[], *const foreach_help[], *const mach_help[];
+extern const char *const alias_help[], *const pointer_help[],
+	*const repeat_help[];
 
 #endif

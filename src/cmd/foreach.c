@@ -6,6 +6,7 @@
 
 #include "../kernel/tasks.h"
 #include "../session.h"
+#include "../util/interrupt.h"
 #include "../util/error.h"
 #include "commands.h"
 
@@ -321,7 +322,7 @@ int cmd_foreach(struct session *s, int argc, char **argv)
 			rc = run_ps(s, argc - a, argv + a, list, n);
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !interrupted(); i++) {
 		if (!strcmp(cmd, "set")) {
 			if (i)
 				fputc('\n', s->out);

@@ -5,6 +5,7 @@
 
 #include "../arch/vmem.h"
 #include "../session.h"
+#include "../util/interrupt.h"
 #include "../kernel/audit.h"
 #include "../kernel/kernel.h"
 #include "../kernel/printk.h"
@@ -104,6 +105,9 @@ static int print_record(const struct printk_record *rec, void *arg)
 	const struct log_options *o = ls->o;
 	FILE *out = ls->out;
 	int indent = 0;
+
+	if (interrupted())
+		return 1;	/* Ctrl-C, or the reader went away */
 
 	/* A record without text is an empty line, bare (as the classic
 	 * crash shows it). */

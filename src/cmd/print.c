@@ -20,7 +20,7 @@ const char *const p_help[] = {
 	"  p - print the value of an expression",
 	"",
 	"SYNOPSIS",
-	"  p[/x|/d] expression",
+	"  p[/x|/d] [-x|-d] expression",
 	"",
 	"DESCRIPTION",
 	"  This command prints the value of a kernel variable, one of its",
@@ -42,6 +42,11 @@ const char *const p_help[] = {
 	"                \"a\" for all), shown as per_cpu(variable, cpu) = ...",
 	"            /x  integers and pointers in hexadecimal.",
 	"            /d  integers and pointers in signed decimal.",
+	"            -x  the same as /x (the px alias).",
+	"            -d  the same as /d (the pd alias).",
+	"",
+	"  Without a format, integers are shown in the radix that set radix",
+	"  chose (decimal unless set otherwise; see help set).",
 	"",
 	"  Arithmetic and function calls are not supported; members of a",
 	"  per-cpu variable are reached through variable:cpu first.",
@@ -68,7 +73,7 @@ const char *const p_help[] = {
 
 static void print_number(struct print_req *r, uint64_t v)
 {
-	if (r->format == 'x')
+	if (r->format == 'x' || (!r->format && r->s->radix == 16))
 		fprintf(r->s->out, "$%u = 0x%" PRIx64 "\n", ++r->s->value_history, v);
 	else if (r->format == 'd')
 		fprintf(r->s->out, "$%u = %" PRId64 "\n", ++r->s->value_history,
@@ -129,7 +134,8 @@ static struct error *print_sizeof(struct print_req *r, char *arg)
 /* &lvalue: a pointer to its type, as GDB prints one. */
 static struct error *print_address(struct print_req *r, const char *expr)
 {
-	struct value_print_opts o = { r->ts, &r->k, false, r->format, false };
+	struct value_print_opts o = { r->ts, &r->k, false, r->format,
+					 r->s->radix, false };
 	struct type ptr = { 0 };
 	struct strbuf sb = { 0 };
 	unsigned char buf[8];
@@ -289,7 +295,8 @@ static struct error *print_lvalue(struct print_req *r, const char *expr)
  * first). */
 static struct error *print_place(struct print_req *r, const struct lvalue *l)
 {
-	struct value_print_opts o = { r->ts, &r->k, false, r->format, false };
+	struct value_print_opts o = { r->ts, &r->k, false, r->format,
+					 r->s->radix, false };
 	struct strbuf sb = { 0 };
 	const struct type *st;
 	unsigned char *buf;
@@ -403,7 +410,12 @@ int cmd_p(struct session *s, int argc, char **argv)
 			"/d)\n", fmt);
 		return 1;
 	}
-	for (i = 1; i < argc; i++) {
+	/* p -x and p -d: the classic crash's spelling of p/x and p/d (the
+	 * px and pd aliases) */
+	for (i = 1; i < argc && (!strcmp(argv[i], "-x") ||
+				 !strcmp(argv[i], "-d")); i++)
+		r.format = argv[i][1];
+	for (; i < argc; i++) {
 		strncat(expr, argv[i], sizeof(expr) - strlen(expr) - 2);
 		if (i + 1 < argc)
 			strcat(expr, " ");

@@ -12,6 +12,7 @@
 #include "../kernel/task_mem.h"
 #include "../kernel/tasks.h"
 #include "../session.h"
+#include "../util/interrupt.h"
 #include "../util/error.h"
 #include "commands.h"
 
@@ -672,7 +673,7 @@ static void print_last_run(struct ps_req *r, const struct task **list,
 				days_width = (int)strcspn(stamp, " ");
 			}
 		}
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n && !interrupted(); i++) {
 			const struct task *t = list[order[i]];
 
 			if (r->cpus && t->cpu != (int)cpu)

@@ -8,6 +8,7 @@
 #include "../dump/dump.h"
 #include "../kernel/task_info.h"
 #include "../session.h"
+#include "../util/interrupt.h"
 #include "../symbols/symtab.h"
 #include "../util/endian.h"
 #include "../util/error.h"
@@ -156,7 +157,7 @@ static int rd_values(struct rd *rd, uint64_t addr, uint64_t count)
 		     !rd->udecimal;
 	unsigned char line[16];
 
-	while (count) {
+	while (count && !interrupted()) {
 		size_t n = count < per_line ? (size_t)count : per_line, i;
 		struct error *err = rd_read(rd, addr, line, n * rd->size);
 
@@ -190,7 +191,7 @@ static int rd_string(struct rd *rd, uint64_t addr, uint64_t count)
 {
 	uint64_t done = 0;
 
-	while (done < count) {
+	while (done < count && !interrupted()) {
 		unsigned char c[60];
 		size_t n = count - done < 60 ? (size_t)(count - done) : 60, i;
 		struct error *err = rd_read(rd, addr, c, 1);

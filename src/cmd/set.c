@@ -1,4 +1,4 @@
-/* set: the current task context (the session variables come later). */
+/* set: the current task context, and the crash variables. */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -14,7 +14,7 @@ const char *const set_help[] = {
 	"  set - set a process context or internal crash variable",
 	"",
 	"SYNOPSIS",
-	"  set [pid | taskp | -c cpu | -p]",
+	"  set [pid | taskp | -c cpu | -p] | [crash_variable [setting]] | -v",
 	"",
 	"DESCRIPTION",
 	"  This command shows the current context, or sets it.  Commands that",
@@ -32,8 +32,26 @@ const char *const set_help[] = {
 	"  every bit of the task's state and exit_state; (PANIC) marks the task",
 	"  that panicked and (ACTIVE) one running on a cpu.",
 	"",
-	"  The crash variables of the classic tool's set (scroll, radix, ...)",
-	"  are not supported yet.",
+	"  This command also shows (with no setting) and sets the crash",
+	"  variables:",
+	"",
+	"          scroll  on | off     page long output of typed commands on a",
+	"                               terminal (never in -i files, pipes or",
+	"                               redirected output).",
+	"          scroll  less         /usr/bin/less pages it.",
+	"          scroll  more         /bin/more pages it.",
+	"          scroll  CRASHPAGER   the program in the CRASHPAGER environment",
+	"                               variable pages it.",
+	"           radix  10 | 16      integers that p, struct, union, * and task",
+	"                               print, in decimal or hexadecimal (the hex",
+	"                               and dec aliases set it).",
+	"          silent  on | off     on: no banner (from .crashrc), no paging.",
+	"",
+	"      -v  show the crash variables.",
+	"",
+	"  The other variables of the classic crash's set (refresh, print_max,",
+	"  gdb, ...) are not supported.  In $HOME/.crashrc and ./.crashrc, set",
+	"  lines take effect before the banner is shown.",
 	"",
 	"EXAMPLES",
 	"    crash> set",
@@ -49,6 +67,17 @@ const char *const set_help[] = {
 	"       TASK: ffff88f7824d2100  [THREAD_INFO: ffff88f7824d2100]",
 	"        CPU: 1",
 	"      STATE: TASK_RUNNING (ACTIVE)",
+	"",
+	"    crash> set radix 16",
+	"    output radix: 16 (hex)",
+	"",
+	"    crash> set -v",
+	"            scroll: on (/usr/bin/less)",
+	"             radix: 16 (hexadecimal)",
+	"            silent: off",
+	"          namelist: vmlinux-6.1.0-56-amd64",
+	"          dumpfile: kdump-d31-lzo.kdump",
+	"     zero_excluded: off",
 	NULL,
 };
 
@@ -113,12 +142,149 @@ void print_context(struct session *s, const struct task *t)
 		: t == tt->panic ? "(PANIC)" : "(ACTIVE)");
 }
 
+/* The classic crash's variables this crash does not have. */
+static const char *const unsupported[] = {
+	"refresh", "print_max", "print_array", "console", "debug", "core",
+	"hash", "edit", "vi", "emacs", "namelist", "dumpfile", "unwind",
+	"zero_excluded", "null-stop", "gdb", "scope", "offline", "redzone",
+	"error", NULL,
+};
+
+static void show_scroll(struct session *s, const char *lead)
+{
+	char buf[512];
+
+	fprintf(s->out, "%sscroll: %s (%s)\n", lead, s->scroll ? "on" : "off",
+		pager_describe(s->pager, buf, sizeof(buf)));
+}
+
+/* set -v: the classic crash's layout, the variables this crash has */
+static void show_variables(struct session *s)
+{
+	int i;
+
+	show_scroll(s, "        ");
+	fprintf(s->out, "         radix: %u (%s)\n", s->radix == 16 ? 16 : 10,
+		s->radix == 16 ? "hexadecimal" : "decimal");
+	fprintf(s->out, "        silent: %s\n", s->silent ? "on" : "off");
+	fprintf(s->out, "      namelist: %s\n",
+		s->namelist ? s->namelist : "(none)");
+	fprintf(s->out, "      dumpfile: ");
+	for (i = 0; s->dump && i < s->dump->npaths; i++)
+		fprintf(s->out, "%s%s", i ? " " : "", s->dump->paths[i]);
+	fprintf(s->out, "\n zero_excluded: %s\n",
+		s->dump && s->dump->opts.zero_excluded ? "on" : "off");
+}
+
+static int invalid(struct session *s, int argc, char **argv)
+{
+	int i;
+
+	fprintf(stderr, "set: invalid command: set ");
+	for (i = 0; i < argc; i++)
+		fprintf(stderr, "%s ", argv[i]);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static bool is_number(const char *v, long *n)
+{
+	char *end;
+
+	*n = strtol(v, &end, 0);
+	return *v && !*end;
+}
+
+/* set NAME [VALUE]: argv[0] is the name */
+static int set_variable(struct session *s, int argc, char **argv)
+{
+	const char *v = argc > 1 ? argv[1] : NULL;
+	long n;
+
+	if (argc > 2)
+		return invalid(s, argc, argv);
+	if (!strcmp(argv[0], "scroll")) {
+		/* with no terminal to page on there is nothing to set */
+		if (v && s->pager != PAGER_NONE) {
+			if (!strcmp(v, "on"))
+				s->scroll = true;
+			else if (!strcmp(v, "off"))
+				s->scroll = false;
+			else if (!strcmp(v, "less"))
+				s->pager = PAGER_LESS;
+			else if (!strcmp(v, "more"))
+				s->pager = PAGER_MORE;
+			else if (!strcmp(v, "CRASHPAGER")) {
+				if (pager_crashpager_valid())
+					s->pager = PAGER_CRASHPAGER;
+			} else if (is_number(v, &n))
+				s->scroll = n != 0;
+			else
+				return invalid(s, argc, argv);
+		}
+		show_scroll(s, "");
+	} else if (!strcmp(argv[0], "radix")) {
+		if (!v)
+			;
+		else if (!strcmp(v, "10") || !strncmp(v, "dec", 3) ||
+			 !strncmp(v, "ten", 3))
+			s->radix = 10;
+		else if (!strcmp(v, "16") || !strncmp(v, "hex", 3) ||
+			 !strncmp(v, "six", 3))
+			s->radix = 16;
+		else
+			return invalid(s, argc, argv);
+		fprintf(s->out, "output radix: %u (%s)\n",
+			s->radix == 16 ? 16 : 10,
+			s->radix == 16 ? "hex" : "decimal");
+	} else if (!strcmp(argv[0], "silent")) {
+		if (v) {
+			if (!strcmp(v, "on") || (is_number(v, &n) && n))
+				s->silent = true;
+			else if (!strcmp(v, "off") || is_number(v, &n))
+				s->silent = false;
+			else
+				return invalid(s, argc, argv);
+			if (s->silent)
+				s->scroll = false;
+		}
+		/* as the classic crash: silent says nothing when on */
+		if (!s->silent)
+			fprintf(s->out, "silent: off\n");
+	} else {
+		fprintf(stderr, "set: %s: not supported by this crash (set -v "
+			"shows the variables it has)\n", argv[0]);
+		return 1;
+	}
+	return 0;
+}
+
+bool set_is_variable(const char *name)
+{
+	int i;
+
+	if (!strcmp(name, "scroll") || !strcmp(name, "radix") ||
+	    !strcmp(name, "silent"))
+		return true;
+	for (i = 0; unsupported[i]; i++)
+		if (!strcmp(name, unsupported[i]))
+			return true;
+	return false;
+}
+
 int cmd_set(struct session *s, int argc, char **argv)
 {
 	const struct task_table *t;
 	const struct task *task = NULL;
 	struct error *err;
 	int c;
+
+	if (argc == 2 && !strcmp(argv[1], "-v")) {
+		show_variables(s);
+		return 0;
+	}
+	if (argc >= 2 && set_is_variable(argv[1]))
+		return set_variable(s, argc - 1, argv + 1);
 
 	err = session_tasks(s, &t);
 	if (!err && argc == 1)

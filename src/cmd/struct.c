@@ -10,6 +10,7 @@
 #include "../util/endian.h"
 #include "../util/error.h"
 #include "../util/expr.h"
+#include "../util/interrupt.h"
 #include "../util/strbuf.h"
 #include "commands.h"
 
@@ -108,7 +109,7 @@ static int print_at(struct session *s, const char *cmd, const struct type *t,
 	struct value_print_opts o = {
 		.ts = debuginfo_types(s->debuginfo), .k = &k,
 		.big_endian = s->dump->big_endian, .format = format,
-		.radix = true,
+		.radix = s->radix, .format_is_radix = true,
 	};
 	struct type_ref ref = type_strip_typedefs((struct type_ref){ t, 0 });
 	uint64_t size = ref.type->size, i;
@@ -128,7 +129,7 @@ static int print_at(struct session *s, const char *cmd, const struct type *t,
 	buf = malloc(size);
 	if (!buf)
 		return 1;
-	for (i = 0; i < count && !rc; i++, addr += size) {
+	for (i = 0; i < count && !rc && !interrupted(); i++, addr += size) {
 		struct error *err = vmem_read(s->vmem, addr, buf, size);
 		char *list, *m, *save = NULL;
 
@@ -202,6 +203,8 @@ static int struct_or_union(struct session *s, int argc, char **argv,
 			   bool is_union)
 {
 	const char *cmd = is_union ? "union" : "struct";
+	/* errors name the command typed: "*" or this one */
+	const char *who = strcmp(argv[0], "*") ? cmd : "*";
 	unsigned int flags = 0, kind = is_union ? DWARF_INDEX_UNION
 						: DWARF_INDEX_STRUCT;
 	struct strbuf sb = { 0 };
@@ -213,7 +216,7 @@ static int struct_or_union(struct session *s, int argc, char **argv,
 	int i;
 
 	if (!s->debuginfo) {
-		fprintf(stderr, "%s: no vmlinux: types are unknown\n", cmd);
+		fprintf(stderr, "%s: no vmlinux: types are unknown\n", who);
 		return 1;
 	}
 	for (i = 1; i < argc; i++) {
@@ -230,15 +233,15 @@ static int struct_or_union(struct session *s, int argc, char **argv,
 			how_many = argv[i];
 		} else if (argv[i][0] == '-' || name) {
 			fprintf(stderr, "%s: %s: not supported (see help %s)\n",
-				cmd, argv[i], cmd);
+				who, argv[i], who);
 			return 1;
 		} else {
 			name = argv[i];
 		}
 	}
 	if (!name) {
-		fprintf(stderr, "usage: %s %s_name[.member] [-o] [-x]\n", cmd,
-			cmd);
+		fprintf(stderr, "usage: %s %s_name[.member] [-o] [-x]\n", who,
+			who);
 		return 1;
 	}
 	member = strchr(name, '.');
@@ -265,11 +268,11 @@ static int struct_or_union(struct session *s, int argc, char **argv,
 		if (err) {
 			error_free(err);
 			fprintf(stderr, "%s: invalid data structure reference: "
-				"%s\n", cmd, name);
+				"%s\n", who, name);
 			return 1;
 		}
 	} else if (err) {
-		fprintf(stderr, "%s: %s\n", cmd, err->message);
+		fprintf(stderr, "%s: %s\n", who, err->message);
 		error_free(err);
 		return 1;
 	}
@@ -280,7 +283,7 @@ static int struct_or_union(struct session *s, int argc, char **argv,
 		if (!err && how_many)
 			err = expr_eval(how_many, false, NULL, NULL, &count);
 		if (err) {
-			fprintf(stderr, "%s: %s\n", cmd, err->message);
+			fprintf(stderr, "%s: %s\n", who, err->message);
 			error_free(err);
 			return 1;
 		}
@@ -319,4 +322,58 @@ int print_struct_at(struct session *s, const char *type_name,
 		return 1;
 	}
 	return print_at(s, "struct", t, type_name, members, addr, 1, format);
+}
+
+const char *const pointer_help[] = {
+	"NAME",
+	"  * - pointer-to short-cut",
+	"",
+	"SYNOPSIS",
+	"  * (struct or union command arguments)",
+	"",
+	"DESCRIPTION",
+	"  This command is struct or union without the command's name: the",
+	"  type named decides which of the two runs.  It takes their arguments",
+	"  (see help struct and help union); the * may touch the name",
+	"  (*task_struct) or stand apart (* task_struct).",
+	"",
+	"EXAMPLES",
+	"    crash> *list_head ffffffff82a1b8c0",
+	"    struct list_head {",
+	"      next = 0xffffffff82a1b8c0 <init_task+...>,",
+	"      prev = 0xffffffff82a1b8c0 <init_task+...>",
+	"    }",
+	NULL,
+};
+
+int cmd_pointer(struct session *s, int argc, char **argv)
+{
+	char name[256];
+	const struct type *t;
+	struct error *err;
+	int i;
+
+	if (!s->debuginfo) {
+		fprintf(stderr, "*: no vmlinux: types are unknown\n");
+		return 1;
+	}
+	for (i = 1; i < argc && argv[i][0] == '-'; i++)
+		;
+	if (i == argc) {
+		command_usage(s->out, "*");
+		return 1;
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(argv[i], "."),
+		 argv[i]);
+	/* a union only when no struct (or typedef) has that name */
+	err = debuginfo_type(s->debuginfo, name, DWARF_INDEX_STRUCT |
+			     DWARF_INDEX_TYPEDEF, &t);
+	if (err) {
+		error_free(err);
+		err = debuginfo_type(s->debuginfo, name, DWARF_INDEX_UNION, &t);
+		if (!err)
+			return struct_or_union(s, argc, argv, true);
+		error_free(err);
+	}
+	return struct_or_union(s, argc, argv, false);
 }

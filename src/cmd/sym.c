@@ -4,6 +4,7 @@
 
 #include "../kernel/modules.h"
 #include "../session.h"
+#include "../util/interrupt.h"
 #include "../symbols/lines.h"
 #include "../symbols/symtab.h"
 #include "../util/error.h"
@@ -115,7 +116,7 @@ static void list_matching(struct session *s, const char *needle)
 	int n = 0;
 
 	symtab_iter_init(s->symtab, 0, &it);
-	while ((sym = symtab_iter_next(&it)))
+	while ((sym = symtab_iter_next(&it)) && !interrupted())
 		if (!needle || strstr(sym->name, needle)) {
 			fprintf(s->out, "%016llx (%c) %s\n",
 				(unsigned long long)sym->addr, sym->type,

@@ -61,7 +61,7 @@ static void print_int(struct strbuf *sb, const struct value_print_opts *o,
 				   : (UINT64_C(1) << bits) - 1;
 
 	raw &= mask;
-	if (o->format == 'x')
+	if (o->format == 'x' || (!o->format && o->radix == 16))
 		strbuf_printf(sb, "0x%" PRIx64, raw);
 	else if (o->format == 'd' || is_signed)
 		strbuf_printf(sb, "%" PRId64, sign_extend(raw, bits));
@@ -172,7 +172,8 @@ static struct error *print_scalar(struct strbuf *sb,
 	switch (st->kind) {
 	case TYPE_INT:
 		print_int(sb, o, raw, bits, is_signed);
-		if (!o->format && st->size == 1) {
+		/* GDB's output-radix 16 shows a char as its number alone */
+		if (!o->format && o->radix != 16 && st->size == 1) {
 			strbuf_printf(sb, " '");
 			value_print_char(sb, (unsigned char)raw, '\'');
 			strbuf_printf(sb, "'");
@@ -323,7 +324,7 @@ static struct error *print_array(struct strbuf *sb,
 
 		return print_pointer(sb, o, &elt_ptr, addr);
 	}
-	if ((!o->format || o->radix) && is_char(at->target)) {
+	if ((!o->format || o->format_is_radix) && is_char(at->target)) {
 		print_char_array(sb, buf, at->count);
 		return NULL;
 	}

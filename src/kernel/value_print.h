@@ -28,9 +28,13 @@ struct value_print_opts {
 	/* GDB's print format: 0 (natural), 'x' (hex) or 'd' (signed
 	 * decimal).  With a format, pointers are plain numbers. */
 	char format;
+	/* With no format: 16 shows integers (and chars) in hexadecimal, as
+	 * GDB's "set output-radix 16" (the classic crash's set radix); 0
+	 * or 10 in decimal. */
+	unsigned int radix;
 	/* The format is the output radix of struct -x/-d (and task, mach),
 	 * not a print format: char arrays stay strings then. */
-	bool radix;
+	bool format_is_radix;
 };
 
 /*

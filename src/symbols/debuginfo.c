@@ -46,6 +46,18 @@ uint64_t debuginfo_die(const struct dwarf_index_match *m)
 	return m->die_offset | (m->in_types_section ? TYPES_DEBUG_TYPES : 0);
 }
 
+struct error *debuginfo_names(struct debuginfo *di, const char *prefix,
+			      unsigned int kinds,
+			      struct dwarf_index_prefix_iter *it)
+{
+	const struct error *why = debuginfo_ready(di);
+
+	/* that error stays the debuginfo's: the caller gets its own */
+	if (why)
+		return error_create(why->code, "%s", why->message);
+	return dwarf_index_prefix(di->idx, prefix, kinds, it);
+}
+
 bool debuginfo_lookup(struct debuginfo *di, const char *name,
 		      unsigned int kinds, struct dwarf_index_match *ret)
 {

@@ -28,6 +28,13 @@ void debuginfo_close(struct debuginfo *di);
 struct error *debuginfo_ready(struct debuginfo *di);
 struct types *debuginfo_types(struct debuginfo *di);
 
+/* The distinct names starting with prefix that have a DIE of one of
+ * kinds, in strcmp() order (for completion): dwarf_index_prefix() on the
+ * index, which is opened if needed. */
+struct error *debuginfo_names(struct debuginfo *di, const char *prefix,
+			      unsigned int kinds,
+			      struct dwarf_index_prefix_iter *it);
+
 /* The DIE GDB would answer with for name among kinds; false if none. */
 bool debuginfo_lookup(struct debuginfo *di, const char *name,
 		      unsigned int kinds, struct dwarf_index_match *ret);

@@ -8,7 +8,8 @@
 
 _Static_assert(ERR_TRUNCATED == (int)CRASH_ERR_TRUNCATED &&
 	       ERR_HOLE == (int)CRASH_ERR_HOLE &&
-	       ERR_NOMEM == (int)CRASH_ERR_NOMEM,
+	       ERR_NOMEM == (int)CRASH_ERR_NOMEM &&
+	       ERR_INTERRUPTED == (int)CRASH_ERR_INTERRUPTED,
 	       "defs.h error codes must match error.h");
 
 /* Allocation failure must not need an allocation to be reported. */
@@ -81,6 +82,7 @@ const char *error_code_name(enum error_code code)
 	case ERR_HOLE: return "not in the dump (hole)";
 	case ERR_EXCLUDED: return "not in the dump (excluded)";
 	case ERR_TRUNCATED: return "not in the dump (truncated)";
+	case ERR_INTERRUPTED: return "interrupted";
 	}
 	return "unknown error";
 }

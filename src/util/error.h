@@ -17,6 +17,7 @@ enum error_code {
 	ERR_HOLE,	/* no memory at this physical address in the dump */
 	ERR_EXCLUDED,	/* filtered out when the dump was written (dump level) */
 	ERR_TRUNCATED,	/* lies beyond where the file's data ends */
+	ERR_INTERRUPTED,	/* stopped by Ctrl-C or a closed pipe */
 };
 
 struct error {

@@ -8,6 +8,7 @@ CRASH=${CRASH:-$TOP/crash}
 D=$1
 VMLINUX=$(ls "$D"/../../vmlinux-* | head -1)
 DUMP=$D/kdump-d31-lzo.kdump
+set -f	# from here, "*" is a command name, not a pattern
 ok() { echo "ok   $1"; }
 fail() { echo "FAIL $1: $2"; }
 T=$(mktemp -d /tmp/crash-help.XXXXXX)
@@ -25,7 +26,7 @@ for c in $cmds; do
 	done
 	[ -z "$missing" ] && ok "help $c: a full page" ||
 		fail "help $c: a full page" "no$missing"
-	case $c in q | exit) name=q ;; *) name=$c ;; esac
+	case $c in q | exit) name=q ;; '*') name='\*' ;; *) name=$c ;; esac
 	grep -qE "^\.B[IR]? \"?$name\"?( |\$)" "$TOP/crash.8" && ok "crash.8 has $c" ||
 		fail "crash.8 has $c" "no .B/.BI $name entry"
 done
