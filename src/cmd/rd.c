@@ -12,6 +12,7 @@
 #include "../symbols/symtab.h"
 #include "../util/endian.h"
 #include "../util/error.h"
+#include "../util/expr.h"
 #include "commands.h"
 
 const char *const rd_help[] = {
@@ -19,7 +20,8 @@ const char *const rd_help[] = {
 	"  rd - read memory",
 	"",
 	"SYNOPSIS",
-	"  rd [-dDsSupxmfNa][-8|-16|-32|-64] address [count]",
+	"  rd [-adDsSupxNR][-8|-16|-32|-64][-o offs][-e addr][-r file]",
+	"     address [count]",
 	"",
 	"DESCRIPTION",
 	"  This command displays the contents of memory, with the output",
@@ -42,8 +44,15 @@ const char *const rd_help[] = {
 	"   -16  display 16-bit values.",
 	"   -32  display 32-bit values.",
 	"   -64  display 64-bit values (the default).",
+	"    -R  display the count values up to and including address.",
+	"  -o offs  start offs bytes after address.",
+	"  -e addr  display up to the ending address addr.",
+	"  -r file  copy the raw bytes to file: count bytes, or up to -e.",
 	"  count number of values to display (of the size chosen; for -a, of",
-	"        characters).",
+	"        characters; for -r, of bytes).",
+	"",
+	"  The classic crash's -m (Xen machine addresses) and -f (dump file",
+	"  offsets) are not supported.",
 	"",
 	"EXAMPLES",
 	"    crash> rd jiffies",
@@ -221,10 +230,52 @@ static int rd_string(struct rd *rd, uint64_t addr, uint64_t count)
 	return 0;
 }
 
+/* -r: len bytes from addr into a file, as they are in memory. */
+static int rd_raw(struct rd *rd, uint64_t addr, uint64_t len,
+		  const char *path, bool have_len)
+{
+	unsigned char buf[4096];
+	FILE *f;
+	uint64_t done = 0;
+
+	if (!have_len) {
+		fprintf(stderr, "rd: -r needs a count of bytes or -e\n");
+		return 1;
+	}
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "rd: cannot open %s: %m\n", path);
+		return 1;
+	}
+	while (done < len) {
+		size_t n = len - done < sizeof(buf) ? (size_t)(len - done)
+						    : sizeof(buf);
+		struct error *err = rd_read(rd, addr + done, buf, n);
+
+		if (err || fwrite(buf, 1, n, f) != n) {
+			fprintf(stderr, "rd: %s\n", err ? err->message
+							 : "writing failed");
+			error_free(err);
+			fclose(f);
+			return 1;
+		}
+		done += n;
+	}
+	if (fclose(f)) {
+		fprintf(stderr, "rd: writing %s failed: %m\n", path);
+		return 1;
+	}
+	fprintf(rd->s->out, "%" PRIu64 " bytes copied from 0x%" PRIx64 " to %s\n",
+		len, addr, path);
+	return 0;
+}
+
 int cmd_rd(struct session *s, int argc, char **argv)
 {
 	struct rd rd = { .s = s, .size = 8 };
-	uint64_t addr, count = 1;
+	uint64_t addr, count = 1, offset = 0, end_addr = 0;
+	const char *raw_file = NULL, *end_text = NULL;
+	bool reverse = false, have_end = false;
 	struct error *err;
 	int c, i;
 
@@ -240,7 +291,7 @@ int cmd_rd(struct session *s, int argc, char **argv)
 		}
 	}
 	optind = 0;
-	while ((c = getopt(argc, argv, "pudDxsSaNmf")) != -1) {
+	while ((c = getopt(argc, argv, "pudDxsSaNmfRo:e:r:")) != -1) {
 		switch (c) {
 		case 'p': rd.physical = true; break;
 		case 'u': rd.user = true; break;
@@ -251,16 +302,32 @@ int cmd_rd(struct session *s, int argc, char **argv)
 		case 'S': rd.symbols = true; break;
 		case 'a': rd.ascii_str = true; break;
 		case 'N': rd.network = true; break;
+		case 'R': reverse = true; break;
+		case 'r': raw_file = optarg; break;
+		case 'o':
+			err = expr_eval(optarg, true, NULL, NULL, &offset);
+			if (err) {
+				fprintf(stderr, "rd: -o: %s\n", err->message);
+				error_free(err);
+				return 1;
+			}
+			break;
+		case 'e':
+			end_text = optarg;
+			break;
 		case 'm':
 		case 'f':
-			break;	/* Xen and filtered variants: no-ops here */
+			fprintf(stderr, "rd: -%c: %s addresses are not "
+				"supported\n", c, c == 'm' ? "Xen machine"
+							  : "dump file offset");
+			return 1;
 		default:
+			command_usage(s->out, "rd");
 			return 1;
 		}
 	}
 	if (optind >= argc || argc - optind > 2) {
-		fprintf(stderr, "usage: rd [-dDsSupxmfNa][-8|-16|-32|-64] "
-			"address [count]\n");
+		command_usage(s->out, "rd");
 		return 1;
 	}
 	err = session_address(s, argv[optind], &addr);
@@ -283,11 +350,31 @@ int cmd_rd(struct session *s, int argc, char **argv)
 		if (!err)
 			err = task_user_root(&k, task, &rd.user_root);
 	}
+	if (!err)
+		addr += offset;
+	if (!err && end_text) {
+		err = session_address(s, end_text, &end_addr);
+		have_end = !err;
+	}
+	if (!err && have_end) {
+		if (end_addr <= addr)
+			err = error_create(ERR_INVALID, "-e %" PRIx64 " is not "
+					   "above the start %" PRIx64, end_addr,
+					   addr);
+		else
+			count = (end_addr - addr + (uint64_t)rd.size - 1) /
+				(uint64_t)rd.size;
+	}
+	if (!err && reverse)	/* up to and including addr */
+		addr -= (count - 1) * (uint64_t)rd.size;
 	if (err) {
 		fprintf(stderr, "rd: %s\n", err->message);
 		error_free(err);
 		return 1;
 	}
+	if (raw_file)
+		return rd_raw(&rd, addr, have_end ? end_addr - addr : count,
+			      raw_file, optind + 1 < argc || have_end);
 	if (rd.ascii_str)
 		return rd_string(&rd, addr, optind + 1 < argc ? count : 4096);
 	return rd_values(&rd, addr, count);

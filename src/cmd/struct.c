@@ -19,7 +19,8 @@ const char *const struct_help[] = {
 	"  struct - structure contents",
 	"",
 	"SYNOPSIS",
-	"  struct struct_name[.member[,member]] [-o] [-x|-d] [address [count]]",
+	"  struct struct_name[.member[,member]] [-o] [-x|-d]",
+	"         [address [count | -c count]]",
 	"",
 	"DESCRIPTION",
 	"  This command displays the definition of a structure, or of one of",
@@ -34,7 +35,7 @@ const char *const struct_help[] = {
 	"        address  show the structure in memory at this kernel virtual",
 	"                 address (a hex number or a symbol), as GDB prints it;",
 	"                 with members, only those, one a line.",
-	"          count  that many structures, one after another.",
+	"  count, -c count  that many structures, one after another.",
 	"             -d  show the values in decimal (with an address).",
 	"",
 	"EXAMPLES",
@@ -227,6 +228,9 @@ static int struct_or_union(struct session *s, int argc, char **argv,
 			format = 'x';
 		} else if (!strcmp(argv[i], "-d")) {
 			format = 'd';
+		} else if (!strcmp(argv[i], "-c") && i + 1 < argc &&
+			   !how_many) {
+			how_many = argv[++i];
 		} else if (name && !where && argv[i][0] != '-') {
 			where = argv[i];
 		} else if (where && !how_many && argv[i][0] != '-') {

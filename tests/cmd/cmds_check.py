@@ -61,6 +61,8 @@ def commands(syms, kaslr):
               "rd -64 init_task 8", "rd -16 jiffies 3", "rd -d jiffies 2",
               "rd -D jiffies 2", "rd -x init_uts_ns 4", "rd -N -32 jiffies 2",
               "rd -a linux_banner 30", "rd -p 1000 2", "rd init_uts_ns 12",
+              "rd -o 8 init_task 2", "rd -64 -o 0x10 -x linux_banner 2",
+              "rd -R -32 linux_banner 4", "rd -R jiffies",
               "btop 123456", "ptob 123", "eval 1+2", "eval 0x1000 * 3",
               "eval -b 0xff", "eval 1 << 40", "ascii 41424344",
               "sym -q prb_read", "sys", "sys -t", "sys -c", "sys -c read",
@@ -71,9 +73,16 @@ def commands(syms, kaslr):
               "pte 1b6001e1"):
         cmds.append((c, c, "exact"))
     addr = {n: a + kaslr for a, _, n in syms}
+    cmds.append(("rd -e linux_banner+0x30 linux_banner",
+                 "rd -e %x linux_banner" % (addr["linux_banner"] + 0x30),
+                 "exact"))
+    cmds.append(("rd -8 -e linux_banner+5 linux_banner",
+                 "rd -8 -e %x linux_banner" % (addr["linux_banner"] + 5),
+                 "exact"))
     for fmt, var in (("struct list_head %x", "init_task"),
                      ("struct list_head -x %x", "init_task"),
                      ("struct list_head %x 2", "init_task"),
+                     ("struct list_head %x -c 2", "init_task"),
                      ("struct uts_namespace %x", "init_uts_ns"),
                      ("struct task_struct.pid,comm %x", "init_task"),
                      ("struct -x task_struct.pid,comm %x", "init_task"),

@@ -49,3 +49,16 @@ grep -q "nonexistent-dir/x" "$T/stderr" && ok "> to an impossible file: one erro
 grep -q "symbol not found: 'jiffies'" "$T/stdout" "$T/stderr" && ok "single quotes stay" ||
 	fail "single quotes stay" "$(grep -h "jiffies'" "$T/stdout" "$T/stderr")"
 grep -q "(D) jiffies$" "$T/stdout" && ok "double quotes go" || fail "double quotes go" "$(tail -3 "$T/stdout")"
+
+# rd -r: raw bytes into a file (the banner's first 16; then up to -e)
+printf 'rd -r %s/raw linux_banner 16\nrd -r %s/raw2 -e linux_banner+5 linux_banner\nrd -r %s/raw3 linux_banner\n' \
+	"$T" "$T" "$T" > "$T/script2"
+"$CRASH" -s -i "$T/script2" "$VMLINUX" "$D/kdump-d31-lzo.kdump" < /dev/null > "$T/stdout2" 2> "$T/stderr2"
+if [ "$(head -c 9 "$T/raw" 2>/dev/null)" = "Linux ver" ] && [ "$(stat -c %s "$T/raw")" = 16 ] &&
+	[ "$(stat -c %s "$T/raw2" 2>/dev/null)" = 5 ] && grep -q "16 bytes copied" "$T/stdout2"; then
+	ok "rd -r copies raw bytes (count, -e)"
+else
+	fail "rd -r copies raw bytes (count, -e)" "$(cat "$T/stdout2" "$T/stderr2" | head -4)"
+fi
+[ ! -e "$T/raw3" ] && grep -q "rd: -r needs a count" "$T/stderr2" && ok "rd -r without a length: an error" ||
+	fail "rd -r without a length: an error" "$(cat "$T/stderr2")"
