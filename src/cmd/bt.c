@@ -131,15 +131,20 @@ static bool is_text(struct session *s, uint64_t addr)
 	return sym && strchr("TtWw", sym->type);
 }
 
+/* Names an address in an exception frame (arch_symbolize_fn). */
+static bool regs_symbol(void *ctx, uint64_t addr, char *buf, size_t size)
+{
+	struct session *s = ctx;
+
+	symbol_text(s, addr, true, false, buf, size);
+	return is_text(s, addr);
+}
+
 static void print_regs(struct session *s, const struct unwind_regs *r)
 {
 	struct strbuf sb = { 0 };
-	char sym[256];
 
-	if (!r->user)
-		symbol_text(s, r->pc, true, false, sym,
-			    sizeof(sym));
-	backtrace_format_regs(s->backtrace, r, 4, r->user ? NULL : sym, &sb);
+	backtrace_format_regs(s->backtrace, r, 4, regs_symbol, s, &sb);
 	if (sb.s)
 		fputs(sb.s, s->out);
 	strbuf_free(&sb);
@@ -228,14 +233,18 @@ static void print_frames(struct session *s, const struct bt_opts *o,
 			i < 10 ? " " : "", i, f->slot, sym, f->pc);
 		if (o->lines)
 			print_line(s, f->pc);
-		if (o->words && i + 1 < t->n &&
-		    unwind_find_stack(t, f->slot) ==
-		    unwind_find_stack(t, t->frames[i + 1].slot) &&
-		    t->frames[i + 1].slot > f->slot)
+		if (o->words && f->words_end > f->words)
+			print_words(s, f->words, f->words_end - 8, o->words);
+		else if (o->words && !f->words_end && i + 1 < t->n &&
+			 unwind_find_stack(t, f->slot) ==
+			 unwind_find_stack(t, t->frames[i + 1].slot) &&
+			 t->frames[i + 1].slot > f->slot)
 			print_words(s, f->slot + 8, t->frames[i + 1].slot,
 				    o->words);
 		if (f->regs)
 			print_regs(s, f->regs);
+		if (f->note)
+			fprintf(s->out, "%s\n", f->note);
 	}
 	if (t->err)
 		fprintf(s->out, "bt: %s\n", t->err->message);
