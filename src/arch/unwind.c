@@ -63,7 +63,10 @@ struct error *unwind_check_move(struct unwind_trace *t, const char *what,
 				    "every stack of the task and its cpu", what,
 				    to);
 	if (a == b) {
-		if (to <= from)
+		if (to == from)
+			return error_create(ERR_FORMAT, "%s %016" PRIx64
+					    " points at itself", what, to);
+		if (to < from)
 			return error_create(ERR_FORMAT, "%s goes down from "
 					    "%016" PRIx64 " to %016" PRIx64,
 					    what, from, to);
