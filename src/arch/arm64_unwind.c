@@ -350,12 +350,14 @@ static struct error *exception_at(struct unwinder *u, struct unwind_trace *t,
 		return NULL;
 	if (zero && u->have_meta) {
 		err = read64(u, fp + u->off_meta_type, &type);
-		if (err)
-			return err;
+		error_free(err);	/* unread: type 0, no meta record */
 	}
 	err = read_pt_regs(u, at, &r);
-	if (err)
-		return err;
+	if (err) {
+		/* not one that can be read: not taken for one */
+		error_free(err);
+		return NULL;
+	}
 	if (zero && type == FRAME_META_TYPE_PT_REGS && kernel_mode(r)) {
 		*final = false;
 		*ret = r;
@@ -490,14 +492,18 @@ static void walk(struct unwinder *u, struct unwind_trace *t, uint64_t pc,
 			break;
 		pc = strip_pac(u, lr);
 		if (!is_text(u, pc)) {
-			uint64_t rec[2] = { 1, 1 };
+			unsigned char rec[16];
+			struct error *e = NULL;
 
 			/* the record below the final one (__primary_switched's)
 			 * keeps whatever was in x30 */
-			if (next_fp && !read64(u, next_fp, &rec[0]) &&
-			    !read64(u, next_fp + 8, &rec[1]) && !rec[0] &&
-			    !rec[1])
+			if (next_fp)
+				e = vmem_read(u->env.vm, next_fp, rec,
+					      sizeof(rec));
+			if (next_fp && !e && !get64(rec, false) &&
+			    !get64(rec + 8, false))
 				break;
+			error_free(e);
 			err = error_create(ERR_FORMAT, "%016" PRIx64 " at %016"
 					   PRIx64 " is not a kernel text "
 					   "address", lr, fp + 8);
