@@ -33,6 +33,11 @@ struct regset {
 	int pid;		/* the task running on that CPU; -1 if unknown */
 };
 
+/* Writes "func+off" (or "(unknown)") for addr into buf; true if addr is
+ * kernel text. */
+typedef bool (*arch_symbolize_fn)(void *ctx, uint64_t addr, char *buf,
+				  size_t size);
+
 struct arch_ops {
 	const char *name;		/* "x86_64" */
 	uint16_t elf_machine;		/* EM_* */
@@ -93,10 +98,11 @@ struct arch_ops {
 	 * "cpuinfo_x86"), or NULL. */
 	const char *cpuinfo_var, *cpuinfo_type;
 	/* An exception frame as the classic crash prints it, lines
-	 * indented by indent spaces; pc_symbol ("func+12") names the
-	 * kernel address it returns to, NULL for user mode. */
+	 * indented by indent spaces; sym names the kernel addresses in it
+	 * ("func+12"). */
 	void (*format_regs)(const struct unwind_regs *r, int indent,
-			    const char *pc_symbol, struct strbuf *out);
+			    arch_symbolize_fn sym, void *ctx,
+			    struct strbuf *out);
 };
 
 /* The architecture of the dumped machine: by ELF machine, utsname machine,

@@ -6,7 +6,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch.h"
+
 struct error;
+struct strbuf;
+struct unwind_env;
+struct unwind_regs;
+struct unwind_task;
+struct unwind_trace;
+struct unwinder;
 struct vmem;
 struct vtop_trace;
 
@@ -24,5 +32,15 @@ uint64_t arm64_pac_mask(const struct vmem *vm);
 
 void arm64_pte_describe(const struct vmem *vm, uint64_t entry, bool large,
 			uint64_t *phys, char *flags, size_t size);
+
+/* arm64_unwind.c */
+struct error *arm64_unwind_open(const struct unwind_env *env,
+				struct unwinder **ret);
+void arm64_unwind_close(struct unwinder *u);
+struct error *arm64_unwind_task(struct unwinder *u,
+				const struct unwind_task *task,
+				struct unwind_trace *out);
+void arm64_format_regs(const struct unwind_regs *r, int indent,
+		       arch_symbolize_fn sym, void *ctx, struct strbuf *out);
 
 #endif

@@ -65,4 +65,8 @@ const struct arch_ops arm64_arch = {
 	.cpu_khz_symbol = NULL,
 	.vmem_init = arm64_vmem_init,
 	.kvtop = arm64_kvtop,
+	.unwind_open = arm64_unwind_open,
+	.unwind_close = arm64_unwind_close,
+	.unwind_task = arm64_unwind_task,
+	.format_regs = arm64_format_regs,
 };

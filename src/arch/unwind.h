@@ -36,6 +36,8 @@ struct unwind_env {
 		      uint64_t *size);
 	/* sizeof(type); nonzero if unknown. */
 	int (*type_size)(void *ctx, const char *type, uint64_t *size);
+	/* sizeof(var) of a global variable; nonzero if unknown. */
+	int (*var_size)(void *ctx, const char *var, uint64_t *size);
 	/* cpu's copy of the per-cpu variable at addr. */
 	struct error *(*per_cpu)(void *ctx, uint64_t addr, unsigned int cpu,
 				 uint64_t *ret);
@@ -77,12 +79,20 @@ struct unwind_regs {
 };
 
 struct unwind_frame {
-	uint64_t slot;		/* where its return address was read */
-	uint64_t pc;
-	uint64_t sp;		/* the stack pointer at pc */
+	/* The stack address shown for the frame: where its return address
+	 * was read (x86_64), or its frame record (arm64). */
+	uint64_t slot;
+	uint64_t pc;		/* the text address shown */
+	uint64_t sp;		/* the stack pointer at pc, as far as known */
 	/* An exception frame that the code at pc saved: printed after the
 	 * frame.  NULL if none. */
 	struct unwind_regs *regs;
+	/* bt -f: the stack words of the frame, [words, words_end); both 0:
+	 * from slot + 8 up to the next frame's slot. */
+	uint64_t words, words_end;
+	/* A line shown after the frame: the walk leaves a stack there
+	 * ("--- <IRQ stack> ---"); NULL if none. */
+	const char *note;
 };
 
 struct unwind_trace {
@@ -104,6 +114,14 @@ void unwind_trace_free(struct unwind_trace *t);
 /* The stack holding addr, or NULL. */
 const struct unwind_stack *unwind_find_stack(const struct unwind_trace *t,
 					     uint64_t addr);
+/* A new frame at the end of t; NULL if out of memory. */
+struct unwind_frame *unwind_add_frame(struct unwind_trace *t, uint64_t slot,
+				      uint64_t pc, uint64_t sp);
+/* May the walk go from from to to (what: "stack pointer", "frame
+ * record")?  Up within one stack, or to a stack not left before (left:
+ * a bit per stack of t, kept by the caller). */
+struct error *unwind_check_move(struct unwind_trace *t, const char *what,
+				uint64_t from, uint64_t to, unsigned int *left);
 
 /* What mach shows of the machine's memory layout: labelled values
  * ("KERNEL VIRTUAL BASE"), and the size and per-cpu bases of the stacks

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch.h"
+
 struct error;
 struct strbuf;
 struct unwind_env;
@@ -42,6 +44,6 @@ void x86_64_mach_layout(struct unwinder *u, struct mach_value *out,
 void x86_64_mach_cpu_stacks(struct unwinder *u, unsigned int cpu,
 			    struct unwind_trace *out);
 void x86_64_format_regs(const struct unwind_regs *r, int indent,
-			const char *pc_symbol, struct strbuf *out);
+			arch_symbolize_fn sym, void *ctx, struct strbuf *out);
 
 #endif

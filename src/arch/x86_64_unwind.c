@@ -360,51 +360,6 @@ void x86_64_mach_cpu_stacks(struct unwinder *u, unsigned int cpu,
 	out->nstacks = n;
 }
 
-const struct unwind_stack *unwind_find_stack(const struct unwind_trace *t,
-					     uint64_t addr)
-{
-	unsigned int i;
-
-	for (i = 0; i < t->nstacks; i++)
-		if (addr >= t->stacks[i].base && addr < t->stacks[i].top)
-			return &t->stacks[i];
-	return NULL;
-}
-
-void unwind_trace_free(struct unwind_trace *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->n; i++)
-		free(t->frames[i].regs);
-	free(t->frames);
-	free(t->start);
-	error_free(t->err);
-	memset(t, 0, sizeof(*t));
-}
-
-static struct unwind_frame *add_frame(struct unwind_trace *t, uint64_t slot,
-				      uint64_t pc, uint64_t sp)
-{
-	struct unwind_frame *f;
-
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 16;
-		struct unwind_frame *nf = realloc(t->frames, cap * sizeof(*nf));
-
-		if (!nf)
-			return NULL;
-		t->frames = nf;
-		t->cap = cap;
-	}
-	f = &t->frames[t->n++];
-	memset(f, 0, sizeof(*f));
-	f->slot = slot;
-	f->pc = pc;
-	f->sp = sp;
-	return f;
-}
-
 static struct error *read_pt_regs(struct unwinder *u, uint64_t addr,
 				  bool partial, struct unwind_regs **ret)
 {
@@ -601,33 +556,6 @@ static int64_t prologue_frame(struct unwinder *u, uint64_t pc)
 	return size;
 }
 
-/* May the walk go from stack pointer from to to?  Up within one stack, or
- * to a stack not left before. */
-static struct error *check_move(struct unwind_trace *t, uint64_t from,
-				uint64_t to, unsigned int *left)
-{
-	const struct unwind_stack *a = unwind_find_stack(t, from);
-	const struct unwind_stack *b = unwind_find_stack(t, to);
-
-	if (!b)
-		return error_create(ERR_FORMAT, "stack pointer %016" PRIx64
-				    " is outside every stack of the task and "
-				    "its cpu", to);
-	if (a == b) {
-		if (to <= from)
-			return error_create(ERR_FORMAT, "stack pointer goes "
-					    "down from %016" PRIx64 " to %016"
-					    PRIx64, from, to);
-		return NULL;
-	}
-	if (*left & (1u << (b - t->stacks)))
-		return error_create(ERR_FORMAT, "stack pointer %016" PRIx64
-				    " returns to the %s stack", to, b->name);
-	if (a)
-		*left |= 1u << (a - t->stacks);
-	return NULL;
-}
-
 /* Walk from st until the end of the stack, an error or the frame limit. */
 static void walk(struct unwinder *u, struct state st, struct unwind_trace *t)
 {
@@ -683,7 +611,7 @@ static void walk(struct unwinder *u, struct state st, struct unwind_trace *t)
 			if (err)
 				break;
 			sp = slot + 8;
-			err = check_move(t, st.sp, sp, &left);
+			err = unwind_check_move(t, "stack pointer", st.sp, sp, &left);
 			if (err)
 				break;
 			if (!is_text(u, pc)) {
@@ -693,7 +621,7 @@ static void walk(struct unwinder *u, struct state st, struct unwind_trace *t)
 						   slot);
 				break;
 			}
-			if (!add_frame(t, slot, pc, sp))
+			if (!unwind_add_frame(t, slot, pc, sp))
 				break;
 			st.ip = pc;
 			st.sp = sp;
@@ -706,7 +634,7 @@ static void walk(struct unwinder *u, struct state st, struct unwind_trace *t)
 			break;
 		if (o.type == ORC_CALL) {
 			slot = sp - 8;
-			err = check_move(t, st.sp, sp, &left);
+			err = unwind_check_move(t, "stack pointer", st.sp, sp, &left);
 			if (!err)
 				err = read64(u, slot, &pc);
 			if (err)
@@ -727,7 +655,7 @@ static void walk(struct unwinder *u, struct state st, struct unwind_trace *t)
 					     o.bp_offset, &bp);
 			error_free(err);	/* bp is a hint */
 			err = NULL;
-			if (!add_frame(t, slot, pc, sp))
+			if (!unwind_add_frame(t, slot, pc, sp))
 				break;
 			st.ip = pc;
 			st.sp = sp;
@@ -765,7 +693,7 @@ static void walk(struct unwinder *u, struct state st, struct unwind_trace *t)
 			}
 			if (r->user)
 				break;
-			err = check_move(t, st.sp, r->regs.value[R_SP], &left);
+			err = unwind_check_move(t, "stack pointer", st.sp, r->regs.value[R_SP], &left);
 			if (err)
 				break;
 			st.ip = r->regs.value[R_IP];
@@ -849,7 +777,7 @@ static struct error *start_from_slot(struct unwinder *u, uint64_t slot,
 
 	if (err)
 		return error_prefix(err, "return address at %016" PRIx64, slot);
-	if (!add_frame(t, slot, pc, slot + 8))
+	if (!unwind_add_frame(t, slot, pc, slot + 8))
 		return error_nomem();
 	st.ip = pc;
 	st.sp = slot + 8;
@@ -924,13 +852,16 @@ struct error *x86_64_unwind_task(struct unwinder *u,
 }
 
 void x86_64_format_regs(const struct unwind_regs *r, int indent,
-			       const char *pc_symbol, struct strbuf *sb)
+			arch_symbolize_fn sym, void *ctx, struct strbuf *sb)
 {
 	const uint64_t *v = r->regs.value;
+	char name[256];
 
-	if (pc_symbol)
+	if (!r->user) {
+		sym(ctx, r->pc, name, sizeof(name));
 		strbuf_printf(sb, "%*s[exception RIP: %s]\n", indent, "",
-			      pc_symbol);
+			      name);
+	}
 	strbuf_printf(sb, "%*sRIP: %016" PRIx64 "  RSP: %016" PRIx64
 		      "  RFLAGS: %08" PRIx64 "\n", indent, "", v[16], v[19],
 		      v[18]);

@@ -34,6 +34,20 @@ const char *const bt_help[] = {
 	"  tables, else from frame pointers; a frame that cannot be unwound",
 	"  says why and the trace ends there.",
 	"",
+	"  On arm64 the frames come from the frame records (x29, x30) the",
+	"  functions keep, with the pointer authentication bits taken out of",
+	"  the return addresses (KERNELPACMASK), across the task stack and the",
+	"  cpu's IRQ, overflow and SDEI stacks.  A frame shows its record's",
+	"  address and the branch that made the call (return address - 4), or",
+	"  the pc itself where the code was stopped.  The exception frames",
+	"  (pt_regs) the kernel's entry code saved show PC, LR, SP, PSTATE and",
+	"  X29..X0, and from user mode ORIG_X0 and SYSCALLNO; \"--- <IRQ",
+	"  stack> ---\" marks where the trace leaves a cpu stack.  A sleeping",
+	"  task starts at its saved cpu_context, an active one at its cpu's",
+	"  NT_PRSTATUS: for the task that panicked the registers __crash_kexec",
+	"  saved; for the other cpus the registers the crash interrupted, shown",
+	"  first.",
+	"",
 	"       -a  the active task of every cpu.",
 	"       -p  the task that panicked.",
 	"   -c cpu  the active task of the cpus given as \"3\", \"1,8,9\", \"1-23\"",
@@ -65,6 +79,19 @@ const char *const bt_help[] = {
 	"        RAX: ffffffffffffffda  RBX: 0000000000000001  RCX: 000000000047b7a0",
 	"        ...",
 	"        ORIG_RAX: 0000000000000001  CS: 0033  SS: 002b",
+	"",
+	"    On arm64:",
+	"    crash> bt",
+	"    PID: 1        TASK: ffff0000025be180  CPU: 1    COMMAND: \"init\"",
+	"     #0 [ffff80000802b7e0] __crash_kexec at ffffca7e11187688",
+	"     #1 [ffff80000802b860] panic at ffffca7e11cc5e48",
+	"     ...",
+	"    #14 [ffff80000802bfe0] el0t_64_sync at ffffca7e11011544",
+	"         PC: 000000000044a7cc   LR: 00000000004ba534   SP: 0000fffff01538b0",
+	"        X29: 0000fffff01538b0  X28: 0000000000000000  X27: 0000000000000001",
+	"        ...",
+	"         X2: 0000000000000002   X1: 0000000010d88740   X0: 0000000000000001",
+	"        ORIG_X0: 0000000000000001  SYSCALLNO: 40  PSTATE: 80001000",
 	NULL,
 };
 
@@ -131,15 +158,20 @@ static bool is_text(struct session *s, uint64_t addr)
 	return sym && strchr("TtWw", sym->type);
 }
 
+/* Names an address in an exception frame (arch_symbolize_fn). */
+static bool regs_symbol(void *ctx, uint64_t addr, char *buf, size_t size)
+{
+	struct session *s = ctx;
+
+	symbol_text(s, addr, true, false, buf, size);
+	return is_text(s, addr);
+}
+
 static void print_regs(struct session *s, const struct unwind_regs *r)
 {
 	struct strbuf sb = { 0 };
-	char sym[256];
 
-	if (!r->user)
-		symbol_text(s, r->pc, true, false, sym,
-			    sizeof(sym));
-	backtrace_format_regs(s->backtrace, r, 4, r->user ? NULL : sym, &sb);
+	backtrace_format_regs(s->backtrace, r, 4, regs_symbol, s, &sb);
 	if (sb.s)
 		fputs(sb.s, s->out);
 	strbuf_free(&sb);
@@ -228,14 +260,18 @@ static void print_frames(struct session *s, const struct bt_opts *o,
 			i < 10 ? " " : "", i, f->slot, sym, f->pc);
 		if (o->lines)
 			print_line(s, f->pc);
-		if (o->words && i + 1 < t->n &&
-		    unwind_find_stack(t, f->slot) ==
-		    unwind_find_stack(t, t->frames[i + 1].slot) &&
-		    t->frames[i + 1].slot > f->slot)
+		if (o->words && f->words_end > f->words)
+			print_words(s, f->words, f->words_end - 8, o->words);
+		else if (o->words && !f->words_end && i + 1 < t->n &&
+			 unwind_find_stack(t, f->slot) ==
+			 unwind_find_stack(t, t->frames[i + 1].slot) &&
+			 t->frames[i + 1].slot > f->slot)
 			print_words(s, f->slot + 8, t->frames[i + 1].slot,
 				    o->words);
 		if (f->regs)
 			print_regs(s, f->regs);
+		if (f->note)
+			fprintf(s->out, "%s\n", f->note);
 	}
 	if (t->err)
 		fprintf(s->out, "bt: %s\n", t->err->message);

@@ -88,6 +88,21 @@ static int env_type_size(void *ctx, const char *type, uint64_t *size)
 	return 0;
 }
 
+static int env_var_size(void *ctx, const char *var, uint64_t *size)
+{
+	struct backtrace *bt = ctx;
+	struct error *err;
+
+	if (!bt->k.di)
+		return -1;
+	err = kernel_var_size(&bt->k, var, size);
+	if (err) {
+		error_free(err);
+		return -1;
+	}
+	return 0;
+}
+
 static struct error *env_per_cpu(void *ctx, uint64_t addr, unsigned int cpu,
 				 uint64_t *ret)
 {
@@ -152,7 +167,8 @@ struct error *backtrace_open(const struct kernel *k, struct backtrace **ret)
 	bt->env = (struct unwind_env){
 		.ctx = bt, .vm = k->vm, .symbol = env_symbol,
 		.symbol_at = env_symbol_at, .member = env_member,
-		.type_size = env_type_size, .per_cpu = env_per_cpu,
+		.type_size = env_type_size, .var_size = env_var_size,
+		.per_cpu = env_per_cpu,
 	};
 	read_notes(bt);
 	*ret = bt;
@@ -233,8 +249,8 @@ struct error *backtrace_task(struct backtrace *bt, const struct task *task,
 }
 
 void backtrace_format_regs(struct backtrace *bt, const struct unwind_regs *r,
-			   int indent, const char *pc_symbol,
+			   int indent, arch_symbolize_fn sym, void *ctx,
 			   struct strbuf *out)
 {
-	bt->arch->format_regs(r, indent, pc_symbol, out);
+	bt->arch->format_regs(r, indent, sym, ctx, out);
 }

@@ -36,7 +36,7 @@ struct error *backtrace_cpu_stacks(struct backtrace *bt, unsigned int cpu,
 
 /* The architecture's way of printing an exception frame. */
 void backtrace_format_regs(struct backtrace *bt, const struct unwind_regs *r,
-			   int indent, const char *pc_symbol,
+			   int indent, arch_symbolize_fn sym, void *ctx,
 			   struct strbuf *out);
 
 #endif

@@ -107,6 +107,14 @@ struct error *kernel_read_var(const struct kernel *k, const char *var,
 	return vmem_read(k->vm, addr + off, buf, len);
 }
 
+struct error *kernel_var_size(const struct kernel *k, const char *var,
+			      uint64_t *size)
+{
+	uint64_t off;
+
+	return var_member(k, var, NULL, &off, size);
+}
+
 struct error *kernel_var_number(const struct kernel *k, const char *var,
 				const char *member, uint64_t *value)
 {

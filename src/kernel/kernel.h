@@ -39,6 +39,9 @@ struct error *kernel_member(const struct kernel *k, const char *type_name,
 struct error *kernel_read_var(const struct kernel *k, const char *var,
 			      const char *member, void *buf, size_t len,
 			      size_t *got);
+/* sizeof(var): the size of a global variable's type. */
+struct error *kernel_var_size(const struct kernel *k, const char *var,
+			      uint64_t *size);
 /* The same as an unsigned number of the member's size (1 to 8 bytes). */
 struct error *kernel_var_number(const struct kernel *k, const char *var,
 				const char *member, uint64_t *value);

@@ -83,8 +83,6 @@ def main():
                    "formats %s %s: opens and runs" % (kver, fname),
                    "rc %d: %s" % (p.returncode, p.stderr[-300:]))
             for i, cmd in enumerate(CMDS):
-                if "bt" in cmd and facts.get("arch", "x86_64") != "x86_64":
-                    continue	# no unwinder for it yet (bt_check)
                 g = normalize(cmd, got.get(i, []), fname)
                 w = normalize(cmd, refs[boot].get(i, []), REFERENCE[boot])
                 k = next((k for k in range(max(len(g), len(w)))
