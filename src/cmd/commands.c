@@ -14,6 +14,7 @@ static const struct command commands[] = {
 	{ "btop", cmd_btop, "bytes to page", btop_help },
 	{ "eval", cmd_eval, "evaluate an expression", eval_help },
 	{ "exit", cmd_quit, "leave the session", quit_help },
+	{ "files", cmd_files, "open files", files_help },
 	{ "foreach", cmd_foreach, "display command data for multiple tasks",
 	  foreach_help },
 	{ "help", cmd_help, "list commands, show a command's help, or "

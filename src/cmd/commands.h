@@ -51,6 +51,8 @@ int sys_calls(struct session *s, const char *spec);
 struct task;
 /* "PID: 1        TASK: ffff...  CPU: 0    COMMAND: "init"" (task_header.c) */
 void print_task_header(FILE *out, const struct task *t);
+/* files' block of one task, a blank line after it or not (files.c) */
+int files_of(struct session *s, const struct task *t, bool blank_after);
 /* set's block: PID, COMMAND, TASK, CPU, STATE (set.c) */
 void print_context(struct session *s, const struct task *t);
 /* Is name one of set's crash variables (set.c)? */
@@ -73,6 +75,7 @@ int cmd_ascii(struct session *s, int argc, char **argv);
 int cmd_bt(struct session *s, int argc, char **argv);
 int cmd_btop(struct session *s, int argc, char **argv);
 int cmd_eval(struct session *s, int argc, char **argv);
+int cmd_files(struct session *s, int argc, char **argv);
 int cmd_foreach(struct session *s, int argc, char **argv);
 int cmd_help(struct session *s, int argc, char **argv);
 int cmd_log(struct session *s, int argc, char **argv);
@@ -102,7 +105,8 @@ extern const char *const ascii_help[], *const btop_help[], *const eval_help[],
 	*const rd_help[], *const set_help[], *const struct_help[], *const sym_help[], *const sys_help[],
 	*const task_help[], *const union_help[], *const vtop_help[], *const whatis_help[];
 extern const char *const p_help[], *const mod_help[];
-extern const char *const bt_help[], *const foreach_help[], *const mach_help[];
+extern const char *const bt_help[], *const foreach_help[], *const mach_help[],
+	*const files_help[];
 extern const char *const alias_help[], *const pointer_help[],
 	*const repeat_help[];
 

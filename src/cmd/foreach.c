@@ -43,6 +43,7 @@ const char *const foreach_help[] = {
 	"",
 	"              bt  the \"bt\" command (flags: -r -t -l -f -F -s -x -d -T)",
 	"            task  the \"task\" command (flags: -R -d -x)",
+	"           files  the \"files\" command",
 	"             set  the \"set\" command",
 	"              ps  the \"ps\" command (flags: -G -s -p -c -t -l -g -r -y)",
 	"",
@@ -328,6 +329,12 @@ int cmd_foreach(struct session *s, int argc, char **argv)
 				fputc('\n', s->out);
 			print_task_header(s->out, list[i]);
 			print_context(s, list[i]);
+			continue;
+		}
+		if (!strcmp(cmd, "files")) {
+			if (i)
+				fputc('\n', s->out);
+			rc |= files_of(s, list[i], false);
 			continue;
 		}
 		/* task ends each task with its own blank line */

@@ -24,7 +24,8 @@ def commands(facts):
          "foreach active bt", "foreach 'kworker/0.*' task -R pid,comm",
          "foreach 1 2 set", "foreach init sleep task -x -R pid",
          "foreach user bt -l", "foreach ID ps", "foreach nosuch ps",
-         "foreach user kernel ps", "foreach", "foreach 1 nosuch bt"]
+         "foreach user kernel ps", "foreach", "foreach 1 nosuch bt",
+         "foreach files", "foreach user files"]
     return [(x, x, "exact") for x in c]
 
 

@@ -45,7 +45,10 @@ def commands(facts, init_task):
           # tables; a d31 dump left user pages out: errors on both sides
           "ps -a", "ps -a 1 %d" % pids["sleep"], "set 1", "rd -u 400000 4",
           "rd -u -8 400000 16", "rd -u ffffffff81000000", "set 2",
-          "rd -u 400000", "set -p"]
+          "rd -u 400000", "set -p",
+          # open files: the context's, named tasks', a kernel thread's
+          "files", "files 1", "files %d %d" % (pids["sleep"], pids["fxloop"]),
+          "files 2", "files 99999"]
     for comm, pid in sorted(pids.items()):
         c += ["ps %d" % pid, "ps -p %d" % pid, "ps -c %d" % pid,
               "ps -t %d" % pid]
