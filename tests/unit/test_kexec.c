@@ -32,6 +32,7 @@ static struct {
 } fk;
 
 static char dir[256], sysdir[300];
+static char cmdline_path[400], lockdown_path[400], disabled_path[400];
 static char out_text[8192], err_text[8192];
 
 static void fd_path(int fd, char *buf, size_t size)
@@ -155,9 +156,14 @@ static void setup(void)
 	kexec_ops.sync = fake_sync;
 	kexec_ops.euid = fake_euid;
 	kexec_ops.sys_kernel = sysdir;
-	kexec_ops.proc_cmdline = strdup(tmp_path("cmdline"));
-	kexec_ops.lockdown = strdup(tmp_path("lockdown"));
-	kexec_ops.load_disabled = strdup(tmp_path("disabled"));
+	snprintf(cmdline_path, sizeof(cmdline_path), "%s", tmp_path("cmdline"));
+	snprintf(lockdown_path, sizeof(lockdown_path), "%s",
+		 tmp_path("lockdown"));
+	snprintf(disabled_path, sizeof(disabled_path), "%s",
+		 tmp_path("disabled"));
+	kexec_ops.proc_cmdline = cmdline_path;
+	kexec_ops.lockdown = lockdown_path;
+	kexec_ops.load_disabled = disabled_path;
 }
 
 /* Run crash-kexec ARGS... (NULL-terminated); its stdout and stderr land
