@@ -66,7 +66,8 @@ $(BUILD)/bin/crash-kexec: $(KEXEC_OBJS)
 
 # Static, stripped capture programs: a capture kernel's initramfs has no
 # shared libraries (tests/vmcores/make-e2e.sh runs these in a guest).
-# libdw is not needed: the writer decodes nothing by debug info.
+# libdw is not needed: the writer decodes nothing by debug info; snappy
+# needs libstdc++.a (libstdc++-12-dev, which g++ and clang pull in).
 STATIC_LIBS := -lz -llzo2 -lzstd -lsnappy -lstdc++ -lm -lpthread
 static: $(BUILD)/static/crash-dump $(BUILD)/static/crash-kexec
 $(BUILD)/static/crash-dump: $(CAPTURE_OBJS) $(LIB)
