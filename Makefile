@@ -1,5 +1,7 @@
 # crash: a post-mortem Linux kernel debugger.
-#   make            build ./crash and capture/crash-dump
+#   make            build ./crash, capture/crash-dump and capture/crash-kexec
+#   make static     static capture programs for a capture kernel's initramfs
+#                   (build/static/crash-dump, build/static/crash-kexec)
 #   make check      build and run every test (unit + real dumps)
 #   make demo       make a real dump under QEMU and open it
 #   make install PREFIX=/usr/local DESTDIR=
@@ -34,24 +36,46 @@ LIB := $(BUILD)/libcrash.a
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
 
-# The capture side: the dump writer (capture/), linked with the library
-# for its dump readers and page table walk.
-CAPTURE_SRCS := $(sort $(wildcard capture/*.c))
+# The capture side (capture/): the dump writer, linked with the library
+# for its dump readers and page table walk, and the kernel loader
+# (capture/crash-kexec.c and capture/kexec_*.c), which needs only zlib.
+KEXEC_SRCS := capture/crash-kexec.c $(sort $(wildcard capture/kexec_*.c))
+KEXEC_OBJS := $(KEXEC_SRCS:%.c=$(BUILD)/%.o)
+CAPTURE_SRCS := $(filter-out $(KEXEC_SRCS),$(sort $(wildcard capture/*.c)))
 CAPTURE_OBJS := $(CAPTURE_SRCS:%.c=$(BUILD)/%.o)
 
 ifeq ($(SANITIZE),1)
-all: $(BUILD)/bin/crash $(BUILD)/bin/crash-dump
+all: $(BUILD)/bin/crash $(BUILD)/bin/crash-dump $(BUILD)/bin/crash-kexec
 else
-all: crash capture/crash-dump
+all: crash capture/crash-dump capture/crash-kexec
 crash: $(BUILD)/bin/crash
 	cp $< $@
 capture/crash-dump: $(BUILD)/bin/crash-dump
+	cp $< $@
+capture/crash-kexec: $(BUILD)/bin/crash-kexec
 	cp $< $@
 endif
 
 $(BUILD)/bin/crash-dump: $(CAPTURE_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bin/crash-kexec: $(KEXEC_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ -lz
+
+# Static, stripped capture programs: a capture kernel's initramfs has no
+# shared libraries (tests/vmcores/make-e2e.sh runs these in a guest).
+# libdw is not needed: the writer decodes nothing by debug info; snappy
+# needs libstdc++.a (libstdc++-12-dev, which g++ and clang pull in).
+STATIC_LIBS := -lz -llzo2 -lzstd -lsnappy -lstdc++ -lm -lpthread
+static: $(BUILD)/static/crash-dump $(BUILD)/static/crash-kexec
+$(BUILD)/static/crash-dump: $(CAPTURE_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -static -s $(LDFLAGS) -o $@ $^ $(STATIC_LIBS)
+$(BUILD)/static/crash-kexec: $(KEXEC_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) -static -s $(LDFLAGS) -o $@ $^ -lz
 
 $(BUILD)/bin/crash: $(BUILD)/src/main.o $(LIB)
 	@mkdir -p $(dir $@)
@@ -68,7 +92,8 @@ $(BUILD)/%.o: %.c
 # Unit tests: one program made of every tests/unit/*.c.
 # ... and the capture side's objects but its main.
 $(BUILD)/unit-tests: $(UNIT_SRCS:%.c=$(BUILD)/%.o) \
-		$(filter-out %/crash-dump.o,$(CAPTURE_OBJS)) $(LIB)
+		$(filter-out %/crash-dump.o,$(CAPTURE_OBJS)) \
+		$(filter-out %/crash-kexec.o,$(KEXEC_OBJS)) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Test tools: one program per tests/tools/*.c (libkdumpfile for its peer).
@@ -94,18 +119,21 @@ demo:
 	$(MAKE) all
 	tests/vmcores/demo.sh
 
-install: crash capture/crash-dump
+install: crash capture/crash-dump capture/crash-kexec
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
 		$(DESTDIR)$(PREFIX)/include/crash
 	install -m 755 crash $(DESTDIR)$(PREFIX)/bin/crash
 	install -m 755 capture/crash-dump $(DESTDIR)$(PREFIX)/bin/crash-dump
+	install -m 755 capture/crash-kexec $(DESTDIR)$(PREFIX)/bin/crash-kexec
 	install -m 644 crash.8 $(DESTDIR)$(PREFIX)/share/man/man8/crash.8
 	install -m 644 capture/crash-dump.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/crash-dump.8
+	install -m 644 capture/crash-kexec.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/crash-kexec.8
 	install -m 644 defs.h $(DESTDIR)$(PREFIX)/include/crash/defs.h
 
 clean:
-	rm -rf build build-san crash capture/crash-dump
+	rm -rf build build-san crash capture/crash-dump capture/crash-kexec
 
-.PHONY: all check demo install clean tools
+.PHONY: all check demo install clean tools static
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -84,7 +84,7 @@ fi
 if [ "${SANITIZE_TOO:-1}" = 1 ]; then
 	echo "== building with ASan + UBSan (build-san/)"
 	if env -u BUILD make -s SANITIZE=1 BUILD=build-san build-san/bin/crash \
-		build-san/bin/crash-dump \
+		build-san/bin/crash-dump build-san/bin/crash-kexec \
 		build-san/unit-tests tools \
 		> "$LOG/san.out" 2>&1; then
 		unit build-san/unit-tests "ASan+UBSan"

@@ -13,7 +13,9 @@ if env -u BUILD -u SANITIZE make -s -C "$TOP" install PREFIX=/usr DESTDIR="$T/ro
 else
 	echo "FAIL make install: $(tail -3 "$T/log" | tr '\n' ' ')"
 fi
-for f in usr/bin/crash usr/share/man/man8/crash.8 usr/include/crash/defs.h; do
+for f in usr/bin/crash usr/share/man/man8/crash.8 usr/include/crash/defs.h \
+	usr/bin/crash-dump usr/share/man/man8/crash-dump.8 \
+	usr/bin/crash-kexec usr/share/man/man8/crash-kexec.8; do
 	if [ -f "$T/root/$f" ]; then echo "ok   installed $f"; else echo "FAIL installed $f: missing"; fi
 done
 if [ -x "$T/root/usr/bin/crash" ] && "$T/root/usr/bin/crash" --version | grep -q '^crash '; then
@@ -26,6 +28,19 @@ if MANWIDTH=80 man --warnings -l "$TOP/crash.8" > "$T/man.txt" 2> "$T/man.err" &
 	echo "ok   crash.8 renders without warnings"
 else
 	echo "FAIL crash.8 renders without warnings: $(head -3 "$T/man.err" | tr '\n' ' ')"
+fi
+for m in capture/crash-dump.8:--split capture/crash-kexec.8:--reuse-cmdline; do
+	if MANWIDTH=80 man --warnings -l "$TOP/${m%%:*}" > "$T/man.txt" 2> "$T/man.err" &&
+		[ ! -s "$T/man.err" ] && grep -q -- "${m#*:}" "$T/man.txt"; then
+		echo "ok   ${m%%:*} renders without warnings"
+	else
+		echo "FAIL ${m%%:*} renders without warnings: $(head -3 "$T/man.err" | tr '\n' ' ')"
+	fi
+done
+if [ -x "$T/root/usr/bin/crash-kexec" ] && "$T/root/usr/bin/crash-kexec" --version | grep -q '^crash-kexec '; then
+	echo "ok   installed crash-kexec runs"
+else
+	echo "FAIL installed crash-kexec runs: no version line"
 fi
 printf '#include <crash/defs.h>\nint main(void) { return CRASH_ERR_HOLE == 7 ? 0 : 1; }\n' > "$T/ext.c"
 if cc -Wall -Wextra -Werror -I"$T/root/usr/include" -o "$T/ext" "$T/ext.c" 2> "$T/cc.err" && "$T/ext"; then
