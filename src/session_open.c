@@ -2,6 +2,7 @@
  * Opening a session: the dump, then the vmlinux, and the checks that they
  * belong together before anything is read through the one from the other.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,6 +158,17 @@ static void derive_kaslr(struct session *s)
 /* With memory and symbols both there, the banner in memory must be the
  * banner in the file: the last word on whether they belong together and
  * whether the KASLR offset is right. */
+/* Cut text at max bytes and replace what does not print with '.'. */
+static void printable(char *text, size_t max)
+{
+	size_t i;
+
+	for (i = 0; text[i] && i < max; i++)
+		if (!isprint((unsigned char)text[i]))
+			text[i] = '.';
+	text[i] = '\0';
+}
+
 static struct error *verify_banner(struct session *s,
 				   const struct session_options *opts)
 {
@@ -184,9 +196,12 @@ static struct error *verify_banner(struct session *s,
 	file[sizeof(file) - 1] = mem[sizeof(mem) - 1] = '\0';
 	if (!strcmp(file, mem))
 		return NULL;
+	/* what the dump holds there may be anything: show it printable */
+	printable(mem, 60);
+	printable(file, 60);
 	return mismatch(s, opts, error_create(ERR_INVALID, "linux_banner at "
 		"0x%llx in the dump is not the vmlinux's (KASLR offset 0x%llx "
-		"from %s): \"%.60s\" vs \"%.60s\"",
+		"from %s): \"%s\" vs \"%s\"",
 		(unsigned long long)sym->addr,
 		(unsigned long long)s->kaslr_offset, s->kaslr_from, mem, file));
 }

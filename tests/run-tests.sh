@@ -20,9 +20,9 @@ passed=0 failed=0 skipped=0
 
 count() {  # count FILE: tally the ok/FAIL/skip lines of one test program
 	local p f s
-	p=$(grep -c '^ok' "$1") f=$(grep -c '^FAIL' "$1") s=$(grep -c '^skip' "$1")
+	p=$(grep -ac '^ok' "$1") f=$(grep -ac '^FAIL' "$1") s=$(grep -ac '^skip' "$1")
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-	grep -E '^(FAIL|skip)' "$1" | sed 's/^/  /'
+	grep -aE '^(FAIL|skip)' "$1" | sed 's/^/  /'
 	echo "  -> $p passed, $f failed, $s skipped"
 }
 
@@ -39,9 +39,9 @@ unit() {  # unit BINARY LABEL
 	fi
 	"$1" > "$LOG/unit.out" 2>&1
 	local rc=$?
-	grep -E '^(    |FAIL)' "$LOG/unit.out" | head -50
+	grep -aE '^(    |FAIL)' "$LOG/unit.out" | head -50
 	local p f
-	p=$(grep -c '^ok' "$LOG/unit.out") f=$(grep -c '^FAIL' "$LOG/unit.out")
+	p=$(grep -ac '^ok' "$LOG/unit.out") f=$(grep -ac '^FAIL' "$LOG/unit.out")
 	passed=$((passed + p)) failed=$((failed + f))
 	echo "  -> $p passed, $f failed"
 	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
