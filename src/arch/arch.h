@@ -105,6 +105,13 @@ struct arch_ops {
 			    struct strbuf *out);
 };
 
+/* The registers of a 64-bit elf_prstatus note (prstatus.c): n of them,
+ * named names; full_size is the note's size, for the message. */
+struct error *prstatus64_decode(const struct dump_note *note, bool big,
+				const char *arch, const char *const *names,
+				unsigned int n, unsigned int full_size,
+				struct regset *out);
+
 /* The architecture of the dumped machine: by ELF machine, utsname machine,
  * or the size of its NT_PRSTATUS notes; NULL if none of ours fits. */
 const struct arch_ops *arch_for_dump(const struct dump *d);

@@ -11,8 +11,6 @@
 /* struct elf_prstatus on arm64: pr_pid at 32, pr_reg at 112 (34 registers),
  * then pr_fpvalid and padding. */
 #define PRSTATUS_SIZE	392
-#define PR_PID		32
-#define PR_REG		112
 
 static const char *const user_regs[] = {
 	"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
@@ -26,20 +24,8 @@ static const char *const user_regs[] = {
 static struct error *arm64_decode_prstatus(const struct dump_note *note,
 					   bool big, struct regset *out)
 {
-	unsigned int i;
-
-	if (note->descsz < PR_REG + NUSER * 8)
-		return error_create(ERR_FORMAT, "NT_PRSTATUS note at file "
-				    "offset 0x%llx is %u bytes, too small for "
-				    "arm64 (%d)", (unsigned long long)
-				    note->file_offset, note->descsz,
-				    PRSTATUS_SIZE);
-	out->n = NUSER;
-	out->names = user_regs;
-	out->pid = (int)get32(note->desc + PR_PID, big);
-	for (i = 0; i < NUSER; i++)
-		out->value[i] = get64(note->desc + PR_REG + 8 * i, big);
-	return NULL;
+	return prstatus64_decode(note, big, "arm64", user_regs, NUSER,
+				 PRSTATUS_SIZE, out);
 }
 
 static const char *const arm64_uts[] = { "aarch64", "arm64", NULL };

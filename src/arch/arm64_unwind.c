@@ -86,20 +86,6 @@ struct unwinder {
 	uint64_t ctx_fp, ctx_sp, ctx_pc;	/* in task_struct */
 };
 
-static int member_off(struct unwinder *u, const char *type, const char *m,
-		      uint64_t *off, uint64_t *size)
-{
-	uint64_t bit, sz;
-	uint32_t bits;
-
-	if (u->env.member(u->env.ctx, type, m, &bit, &bits, &sz))
-		return -1;
-	*off = bit / 8;
-	if (size)
-		*size = sz;
-	return 0;
-}
-
 static struct error *read64(struct unwinder *u, uint64_t addr, uint64_t *v)
 {
 	return vmem_read_u64(u->env.vm, addr, v);
@@ -152,16 +138,16 @@ static void layout_init(struct unwinder *u)
 	u->have_pt_regs =
 		!u->env.type_size(u->env.ctx, "pt_regs", &u->pt_regs_size) &&
 		u->pt_regs_size <= 1024 &&
-		!member_off(u, "pt_regs", "regs", &u->off_regs, NULL) &&
-		!member_off(u, "pt_regs", "sp", &u->off_sp, NULL) &&
-		!member_off(u, "pt_regs", "pc", &u->off_pc, NULL) &&
-		!member_off(u, "pt_regs", "pstate", &u->off_pstate, NULL) &&
-		!member_off(u, "pt_regs", "orig_x0", &u->off_orig_x0, NULL) &&
-		!member_off(u, "pt_regs", "syscallno", &u->off_syscallno,
+		!unwind_member_off(&u->env, "pt_regs", "regs", &u->off_regs, NULL) &&
+		!unwind_member_off(&u->env, "pt_regs", "sp", &u->off_sp, NULL) &&
+		!unwind_member_off(&u->env, "pt_regs", "pc", &u->off_pc, NULL) &&
+		!unwind_member_off(&u->env, "pt_regs", "pstate", &u->off_pstate, NULL) &&
+		!unwind_member_off(&u->env, "pt_regs", "orig_x0", &u->off_orig_x0, NULL) &&
+		!unwind_member_off(&u->env, "pt_regs", "syscallno", &u->off_syscallno,
 			    &u->syscallno_size);
 	/* Linux 5.0 on: the entry code's frame record */
 	u->have_stackframe = u->have_pt_regs &&
-		!member_off(u, "pt_regs", "stackframe", &u->off_stackframe,
+		!unwind_member_off(&u->env, "pt_regs", "stackframe", &u->off_stackframe,
 			    NULL);
 	/* Linux 6.13 on: the record is a frame_record_meta */
 	if (u->have_stackframe &&
@@ -171,11 +157,11 @@ static void layout_init(struct unwinder *u)
 		u->off_meta_type = off / 8;
 	}
 
-	if (!member_off(u, "task_struct", "thread", &t, NULL) &&
-	    !member_off(u, "thread_struct", "cpu_context", &off, NULL) &&
-	    !member_off(u, "cpu_context", "fp", &u->ctx_fp, NULL) &&
-	    !member_off(u, "cpu_context", "sp", &u->ctx_sp, NULL) &&
-	    !member_off(u, "cpu_context", "pc", &u->ctx_pc, NULL)) {
+	if (!unwind_member_off(&u->env, "task_struct", "thread", &t, NULL) &&
+	    !unwind_member_off(&u->env, "thread_struct", "cpu_context", &off, NULL) &&
+	    !unwind_member_off(&u->env, "cpu_context", "fp", &u->ctx_fp, NULL) &&
+	    !unwind_member_off(&u->env, "cpu_context", "sp", &u->ctx_sp, NULL) &&
+	    !unwind_member_off(&u->env, "cpu_context", "pc", &u->ctx_pc, NULL)) {
 		u->ctx_fp += t + off;
 		u->ctx_sp += t + off;
 		u->ctx_pc += t + off;

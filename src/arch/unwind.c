@@ -79,3 +79,17 @@ struct error *unwind_check_move(struct unwind_trace *t, const char *what,
 		*left |= 1u << (a - t->stacks);
 	return NULL;
 }
+
+int unwind_member_off(const struct unwind_env *env, const char *type,
+		      const char *member, uint64_t *off, uint64_t *size)
+{
+	uint64_t bit, sz;
+	uint32_t bits;
+
+	if (env->member(env->ctx, type, member, &bit, &bits, &sz))
+		return -1;
+	*off = bit / 8;
+	if (size)
+		*size = sz;
+	return 0;
+}

@@ -134,6 +134,11 @@ struct mach_value {
 
 #define MACH_VALUES_MAX 16
 
+/* The byte offset (and the size) of type.member through env; nonzero if
+ * there is no such member. */
+int unwind_member_off(const struct unwind_env *env, const char *type,
+		      const char *member, uint64_t *off, uint64_t *size);
+
 /* Frames beyond this are damage (a loop the checks missed). */
 #define UNWIND_MAX_FRAMES 256
 

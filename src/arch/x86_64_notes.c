@@ -10,8 +10,6 @@
 
 /* struct elf_prstatus on x86_64: pr_pid at 32, pr_reg at 112. */
 #define PRSTATUS_SIZE	336
-#define PR_PID		32
-#define PR_REG		112
 
 static const char *const user_regs[] = {
 	"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8",
@@ -24,20 +22,8 @@ static const char *const user_regs[] = {
 static struct error *x86_64_decode_prstatus(const struct dump_note *note,
 					    bool big, struct regset *out)
 {
-	unsigned int i;
-
-	if (note->descsz < PR_REG + NUSER * 8)
-		return error_create(ERR_FORMAT, "NT_PRSTATUS note at file "
-				    "offset 0x%llx is %u bytes, too small for "
-				    "x86_64 (%d)", (unsigned long long)
-				    note->file_offset, note->descsz,
-				    PRSTATUS_SIZE);
-	out->n = NUSER;
-	out->names = user_regs;
-	out->pid = (int)get32(note->desc + PR_PID, big);
-	for (i = 0; i < NUSER; i++)
-		out->value[i] = get64(note->desc + PR_REG + 8 * i, big);
-	return NULL;
+	return prstatus64_decode(note, big, "x86_64", user_regs, NUSER,
+				 PRSTATUS_SIZE, out);
 }
 
 /*

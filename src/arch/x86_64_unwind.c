@@ -69,20 +69,6 @@ struct unwinder {
 	bool have_entry_stack;
 };
 
-static int member_off(struct unwinder *u, const char *type, const char *m,
-		      uint64_t *off, uint64_t *size)
-{
-	uint64_t bit, sz;
-	uint32_t bits;
-
-	if (u->env.member(u->env.ctx, type, m, &bit, &bits, &sz))
-		return -1;
-	*off = bit / 8;
-	if (size)
-		*size = sz;
-	return 0;
-}
-
 static struct error *read64(struct unwinder *u, uint64_t addr, uint64_t *v)
 {
 	return vmem_read_u64(u->env.vm, addr, v);
@@ -182,20 +168,20 @@ static void stacks_init(struct unwinder *u)
 	if (!u->env.symbol(u->env.ctx, "hardirq_stack_ptr", &u->irq_ptr_var))
 		;
 	else if (!u->env.symbol(u->env.ctx, "pcpu_hot", &u->irq_ptr_var) &&
-		 !member_off(u, "pcpu_hot", "hardirq_stack_ptr", &off, NULL))
+		 !unwind_member_off(&u->env, "pcpu_hot", "hardirq_stack_ptr", &off, NULL))
 		u->irq_ptr_var += off;
 	else
 		u->irq_ptr_var = 0;
 	if (!u->env.symbol(u->env.ctx, "cea_exception_stacks", &u->cea_var)) {
 		u->have_estacks = true;
 		for (i = 0; i < NESTACKS; i++)
-			if (member_off(u, "cea_exception_stacks",
+			if (unwind_member_off(&u->env, "cea_exception_stacks",
 				       estacks[i].member, &u->estack_off[i],
 				       &u->estack_size[i]))
 				u->estack_size[i] = 0;
-		if (!member_off(u, "cpu_entry_area", "estacks",
+		if (!unwind_member_off(&u->env, "cpu_entry_area", "estacks",
 				&u->cea_estacks_off, NULL) &&
-		    !member_off(u, "cpu_entry_area", "entry_stack_page",
+		    !unwind_member_off(&u->env, "cpu_entry_area", "entry_stack_page",
 				&u->entry_stack_off, NULL) &&
 		    !u->env.type_size(u->env.ctx, "entry_stack_page",
 				      &u->entry_stack_size))
@@ -218,14 +204,16 @@ struct error *x86_64_unwind_open(const struct unwind_env *env,
 	u->have_pt_regs = !env->type_size(env->ctx, "pt_regs",
 					  &u->pt_regs_size);
 	for (i = 0; u->have_pt_regs && i < NPTREGS; i++)
-		if (member_off(u, "pt_regs", pt_regs_members[i],
+		if (unwind_member_off(&u->env, "pt_regs", pt_regs_members[i],
 			       &u->pt_regs_off[i], NULL))
 			u->have_pt_regs = false;
-	if (!member_off(u, "task_struct", "thread", &u->thread_sp, NULL) &&
-	    !member_off(u, "thread_struct", "sp", &off, NULL) &&
-	    !member_off(u, "inactive_task_frame", "bp", &u->itf_bp, NULL) &&
-	    !member_off(u, "inactive_task_frame", "ret_addr", &u->itf_ret,
-			NULL)) {
+	if (!unwind_member_off(env, "task_struct", "thread", &u->thread_sp,
+			       NULL) &&
+	    !unwind_member_off(env, "thread_struct", "sp", &off, NULL) &&
+	    !unwind_member_off(env, "inactive_task_frame", "bp", &u->itf_bp,
+			       NULL) &&
+	    !unwind_member_off(env, "inactive_task_frame", "ret_addr",
+			       &u->itf_ret, NULL)) {
 		u->thread_sp += off;
 		u->have_itf = true;
 	}
@@ -693,7 +681,8 @@ static void walk(struct unwinder *u, struct state st, struct unwind_trace *t)
 			}
 			if (r->user)
 				break;
-			err = unwind_check_move(t, "stack pointer", st.sp, r->regs.value[R_SP], &left);
+			err = unwind_check_move(t, "stack pointer", st.sp,
+						r->regs.value[R_SP], &left);
 			if (err)
 				break;
 			st.ip = r->regs.value[R_IP];
