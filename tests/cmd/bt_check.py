@@ -31,7 +31,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from elf_patch import file_offset, pt_loads  # noqa: E402
 from dumpinfo_check import CRASH, ROOT, report  # noqa: E402
-from cmds_check import oracle_answers, run  # noqa: E402
+from cmds_check import answer_pairs, oracle_answers  # noqa: E402
 
 DUMPS = ("kdump-d31-lzo.kdump", "kdump-vmcore.elf", "qemu-kaslr-vmci.elf")
 PANIC_CMDS = ("bt", "bt -a", "bt -s", "bt -sx", "bt -f", "bt -F", "bt -l",
@@ -146,24 +146,15 @@ def check_dump(d, facts, fname):
     cmds += [("bt " + p, "bt " + p, "") for p in pids]
     cmds += [("bt -f " + p, "bt -f " + p, "") for p in pids[-2:]]
     key = hashlib.sha256((repr(cmds) + "bt v1").encode()).hexdigest()[:12]
-    want = oracle_answers(vmlinux, dump, cmds, os.path.join(
-        d, "oracle-cache", "%s.bt-%s.json" % (fname, key)))
-    got = run([CRASH], vmlinux, dump, cmds)
+    cache = os.path.join(d, "oracle-cache", "%s.bt-%s.json" % (fname, key))
     smap = {}
     for line in open(os.path.normpath(os.path.join(d, facts["system_map"]))):
         f = line.split()
         if len(f) == 3:
             smap.setdefault(f[2], f[0])
     rips = user_note_rips(dump) if fname.startswith("qemu") else {}
-    for i, (name, _, _) in enumerate(cmds):
-        label = "bt %s %s: %s" % (kver, fname, name)
-        g, w = got.get(i), want.get(i)
-        if w is None:
-            print("skip %s: the classic crash gave no answer" % label)
-            continue
-        if g is None:
-            report(False, label, "no output from us")
-            continue
+    for i, name, _, label, g, w in answer_pairs(
+            "bt %s %s" % (kver, fname), vmlinux, dump, cmds, cache):
         g = [l.rstrip() for l in g]
         w = [l.rstrip() for l in w]
         while g and not g[-1]:

@@ -170,6 +170,24 @@ def oracle_answers(vmlinux, dump, cmds, cache, runner=None):
     return want
 
 
+def answer_pairs(prefix, vmlinux, dump, cmds, cache):
+    """Each command's answers, the classic crash's (cached) and ours, as
+    (index, name, how, label, ours, theirs); a command the classic crash
+    did not answer is reported skipped, one we did not answer failed."""
+    want = oracle_answers(vmlinux, dump, cmds, cache)
+    got = run([CRASH], vmlinux, dump, cmds)
+    for i, (name, _, how) in enumerate(cmds):
+        label = "%s: %s" % (prefix, name)
+        g, w = got.get(i), want.get(i)
+        if w is None:
+            print("skip %s: the classic crash gave no answer" % label)
+            continue
+        if g is None:
+            report(False, label, "no output from us")
+            continue
+        yield i, name, how, label, g, w
+
+
 def main():
     have_oracle = os.path.exists(os.path.join(ROOT, "oracles", "trixie",
                                               ".done"))
@@ -193,17 +211,8 @@ def main():
             key = hashlib.sha256((repr(cmds) + "v2").encode()).hexdigest()[:12]
             cache = os.path.join(d, "oracle-cache",
                                  "%s.cmds-%s.json" % (fname, key))
-            want = oracle_answers(vmlinux, dump, cmds, cache)
-            got = run([CRASH], vmlinux, dump, cmds)
-            for i, (name, _, how) in enumerate(cmds):
-                label = "cmd %s %s: %s" % (kver, fname, name)
-                g, w = got.get(i), want.get(i)
-                if w is None:
-                    print("skip %s: the classic crash gave no answer" % label)
-                    continue
-                if g is None:
-                    report(False, label, "no output from us")
-                    continue
+            for i, name, how, label, g, w in answer_pairs(
+                    "cmd %s %s" % (kver, fname), vmlinux, dump, cmds, cache):
                 # where the classic crash gives an error, we must give a
                 # one-line error of our own (the wording is ours)
                 if len(w) == 1 and "error" in w[0] and w[0].startswith(

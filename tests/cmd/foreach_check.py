@@ -12,8 +12,8 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dumpinfo_check import CRASH, ROOT, classic_reads, report, skip_classic  # noqa: E402
-from cmds_check import oracle_answers, run  # noqa: E402
+from dumpinfo_check import ROOT, classic_reads, report, skip_classic  # noqa: E402
+from cmds_check import answer_pairs  # noqa: E402
 
 DUMPS = ("kdump-d31-lzo.kdump", "kdump-vmcore.elf", "qemu-kaslr-vmci.elf")
 
@@ -64,15 +64,11 @@ def main():
             key = hashlib.sha256(repr(cmds).encode()).hexdigest()[:12]
             cache = os.path.join(d, "oracle-cache",
                                  "%s.foreach-%s.json" % (fname, key))
-            want = oracle_answers(vmlinux, dump, cmds, cache)
-            got = run([CRASH], vmlinux, dump, cmds)
-            for i, (name, _, _) in enumerate(cmds):
-                label = "foreach %s %s: %s" % (kver, fname, name)
-                g = [norm(l) for l in got.get(i, [])]
-                w = [norm(l) for l in want.get(i, [])]
-                if i not in want:
-                    print("skip %s: the classic crash gave no answer" % label)
-                    continue
+            for i, name, _, label, g, w in answer_pairs(
+                    "foreach %s %s" % (kver, fname), vmlinux, dump, cmds,
+                    cache):
+                g = [norm(l) for l in g]
+                w = [norm(l) for l in w]
                 if w and w[0] == "Usage:":
                     report(g[:1] == w[:1] and g[-1:] == w[-1:],
                            label + " (usage)", "got %r" % g[:3])

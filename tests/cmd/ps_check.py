@@ -12,8 +12,8 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dumpinfo_check import CRASH, ROOT, report  # noqa: E402
-from cmds_check import oracle_answers, run, system_map  # noqa: E402
+from dumpinfo_check import ROOT, report  # noqa: E402
+from cmds_check import answer_pairs, system_map  # noqa: E402
 from dumpinfo_check import classic_reads, skip_classic  # noqa: E402
 
 DUMPS = ("kdump-d31-lzo.kdump", "kdump-vmcore.elf", "qemu-kaslr-vmci.elf")
@@ -75,17 +75,8 @@ def main():
             key = hashlib.sha256(repr(cmds).encode()).hexdigest()[:12]
             cache = os.path.join(d, "oracle-cache",
                                  "%s.ps-%s.json" % (fname, key))
-            want = oracle_answers(vmlinux, dump, cmds, cache)
-            got = run([CRASH], vmlinux, dump, cmds)
-            for i, (name, _, _) in enumerate(cmds):
-                label = "ps %s %s: %s" % (kver, fname, name)
-                g, w = got.get(i), want.get(i)
-                if w is None:
-                    print("skip %s: the classic crash gave no answer" % label)
-                    continue
-                if g is None:
-                    report(False, label, "no output from us")
-                    continue
+            for i, name, _, label, g, w in answer_pairs(
+                    "ps %s %s" % (kver, fname), vmlinux, dump, cmds, cache):
                 # getopt's own complaint goes to stderr: where it lands
                 # among the lines is a matter of buffering
                 g = [l.rstrip() for l in g if "invalid option --" not in l]
