@@ -107,6 +107,16 @@ TOOLS := $(TOOL_SRCS:%.c=$(BUILD)/%)
 
 tools: $(TOOLS)
 
+# crash.8's command pages are the commands' help texts: make man writes
+# them between the markers (help_check.sh fails when they are out of date).
+man: crash
+	./crash --man-commands > $(BUILD)/commands.man
+	awk -v part=$(BUILD)/commands.man \
+	    '/^\.\\" BEGIN GENERATED COMMANDS/ { print; \
+	       while ((getline l < part) > 0) print l; skip = 1; next } \
+	     /^\.\\" END GENERATED COMMANDS/ { skip = 0 } !skip' \
+	    crash.8 > crash.8.new && mv crash.8.new crash.8
+
 # check and demo first install what they need (apt-get, once), then build
 # in a second make, which sees the installed libraries.
 check:
@@ -135,5 +145,5 @@ install: crash capture/crash-dump capture/crash-kexec
 clean:
 	rm -rf build build-san crash capture/crash-dump capture/crash-kexec
 
-.PHONY: all check demo install clean tools static
+.PHONY: man all check demo install clean tools static
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -122,6 +122,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "dumpinfo", no_argument, NULL, 'D' },
+		{ "man-commands", no_argument, NULL, 'M' },
 		{ "log", no_argument, NULL, 'L' },
 		{ "zero_excluded", no_argument, NULL, 'z' },
 		{ "force", no_argument, NULL, 'f' },
@@ -144,6 +145,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hvsi:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'D': dumpinfo = true; break;
+		case 'M': help_print_man(stdout); return 0;
 		case 'L': dumpinfo = log = true; break;
 		case 'z': opts.dump.zero_excluded = true; break;
 		case 'f': opts.force = true; break;

@@ -66,6 +66,8 @@ struct command {
 };
 
 const struct command *command_find(const char *name);
+/* Every command's help text as troff, for crash.8 (help.c). */
+void help_print_man(FILE *out);
 /* "Usage:", the SYNOPSIS of name's help, "Enter "help NAME" for details." */
 void command_usage(FILE *out, const char *name);
 const struct command *command_table(unsigned int *n);

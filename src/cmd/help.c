@@ -77,3 +77,43 @@ int cmd_help(struct session *s, int argc, char **argv)
 		fprintf(s->out, "%-12s %s\n", table[i].name, table[i].summary);
 	return 0;
 }
+
+/* One help line as troff text: backslashes escaped, a leading . or '
+ * kept from being a request. */
+static void man_line(FILE *out, const char *l)
+{
+	if (*l == '.' || *l == '\'')
+		fputs("\\&", out);
+	for (; *l; l++) {
+		if (*l == '\\')
+			fputs("\\e", out);
+		else if (*l == '-')
+			fputs("\\-", out);
+		else
+			fputc(*l, out);
+	}
+	fputc('\n', out);
+}
+
+void help_print_man(FILE *out)
+{
+	unsigned int i, n;
+	const struct command *table = command_table(&n);
+
+	fputs(".\\\" Made by crash --man-commands from each command's help "
+	      "text: edit those\n", out);
+	for (i = 0; i < n; i++) {
+		const char *const *l;
+		unsigned int j;
+
+		/* exit and q share one page: shown once */
+		for (j = 0; j < i && table[j].help != table[i].help; j++)
+			;
+		if (j < i)
+			continue;
+		fprintf(out, ".SS %s\n.nf\n", table[i].name);
+		for (l = table[i].help; *l; l++)
+			man_line(out, *l);
+		fputs(".fi\n", out);
+	}
+}
