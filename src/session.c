@@ -1,12 +1,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/commands.h"
 #include "kernel/modules.h"
 #include "session.h"
 #include "symbols/symtab.h"
 #include "util/error.h"
+#include "util/progress.h"
 #include "util/expr.h"
 #include "util/interrupt.h"
 
@@ -193,7 +195,12 @@ static bool run_line(struct session *s, const char *line, unsigned int flags)
 			paged = true;
 		}
 	}
+	/* a progress line only where it cannot mix with the output: the
+	 * output goes to a file or a pipe, not to the terminal or a pager */
+	progress_allow(!paged && (redirect || !isatty(STDOUT_FILENO)));
 	rc = c->run(s, argc, argv);
+	progress_end();	/* a long command's progress line goes */
+	progress_allow(false);
 	fflush(s->out);
 	if (out) {
 		if (is_pipe)

@@ -8,6 +8,7 @@
 #include "../session.h"
 #include "../util/interrupt.h"
 #include "../util/error.h"
+#include "../util/progress.h"
 #include "commands.h"
 
 const char *const foreach_help[] = {
@@ -323,7 +324,9 @@ int cmd_foreach(struct session *s, int argc, char **argv)
 			rc = run_ps(s, argc - a, argv + a, list, n);
 		goto out;
 	}
+	progress_begin("foreach");
 	for (i = 0; i < n && !interrupted(); i++) {
+		progress_update(i, n);
 		if (!strcmp(cmd, "set")) {
 			if (i)
 				fputc('\n', s->out);

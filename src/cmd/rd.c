@@ -9,6 +9,7 @@
 #include "../kernel/task_info.h"
 #include "../session.h"
 #include "../util/interrupt.h"
+#include "../util/progress.h"
 #include "../symbols/symtab.h"
 #include "../util/endian.h"
 #include "../util/error.h"
@@ -165,11 +166,15 @@ static int rd_values(struct rd *rd, uint64_t addr, uint64_t count)
 	bool ascii = !rd->no_ascii && !rd->symbols && !rd->decimal &&
 		     !rd->udecimal;
 	unsigned char line[16];
+	uint64_t total = count;
+	struct error *err;
 
+	progress_begin("rd");
 	while (count && !interrupted()) {
 		size_t n = count < per_line ? (size_t)count : per_line, i;
-		struct error *err = rd_read(rd, addr, line, n * rd->size);
 
+		progress_update(total - count, total);
+		err = rd_read(rd, addr, line, n * rd->size);
 		if (err) {
 			fprintf(stderr, "rd: %s\n", err->message);
 			error_free(err);

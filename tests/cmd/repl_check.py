@@ -4,7 +4,8 @@ pseudo-terminal (tests/cmd/pty_session.py): the prompt, tab completion of
 a command, a symbol, a struct name and a struct member, history recalled
 in a second session (and a home that cannot be written), Ctrl-C in a long
 command and at the prompt, the pager (less, CRASHPAGER, set scroll off,
-never for short output or -i scripts).
+never for short output or -i scripts), the progress line of a long
+command.
 
 How long a completion takes is printed as a note, never judged.
 Prints "ok NAME" / "FAIL NAME: why" / "skip NAME: why" lines.
@@ -239,6 +240,43 @@ def pager(c, home):
     c.sanitizer(p, "CRASHPAGER session")
 
 
+def progress(c, home):
+    """A long command whose output goes to a file shows a progress line on
+    the terminal (after CRASH_PROGRESS_AFTER seconds, lowered here), which
+    is gone when it ends and is not in the file; output on the terminal
+    itself gets none."""
+    p = c.start(home, {"CRASH_PROGRESS_AFTER": "0.05"})
+    p.expect(PROMPT)
+    out = os.path.join(c.tmp, "rd.out")
+    mark = len(p.text())
+    raw_mark = len(p.raw)
+    p.send("rd -p 100000 3000000 > %s\n" % out)
+    shown = p.expect(r"rd: \d+/3000000 \(\d+%\)", 120) is not None
+    p.expect(PROMPT, 300)
+    raw = p.raw[raw_mark:]
+    c.check(shown, "a long command's progress line on stderr", p)
+    # erased: a carriage return and erase-to-end after the last one, then
+    # the prompt
+    last = raw.rfind(b"rd: ")
+    c.check(last >= 0 and b"\r\x1b[K" in raw[last:] and
+            raw.rstrip().endswith(b"crash>"),
+            "the progress line is erased at the end", p)
+    data = open(out, errors="replace").read()
+    # (memory's own bytes may spell anything in the ASCII column: look for
+    # the progress line's shape)
+    c.check(len(data) > 1000 and data.lstrip().startswith("100000:") and
+            not re.search(r"rd: \d+/3000000 \(", data),
+            "no progress line in the redirected output", p)
+    mark = len(p.text())
+    p.send("rd -p 100000 20000\n")
+    p.expect(PROMPT, 120)
+    c.check(re.search(r"rd: \d+/20000", p.text()[mark:]) is None,
+            "no progress line among output on the terminal", p)
+    p.send("q\n")
+    p.close()
+    c.sanitizer(p, "progress session")
+
+
 def main():
     for d in sys.argv[1:]:
         facts = json.load(open(os.path.join(d, "facts.json")))
@@ -253,6 +291,7 @@ def main():
             session_two(c, home)
             unwritable_home(c)
             pager(c, home)
+            progress(c, home)
         finally:
             shutil.rmtree(tmp)
 
