@@ -332,6 +332,11 @@ int cmd_set(struct session *s, int argc, char **argv)
 			return 1;
 		}
 		task = tasks_find(t, argv[optind]);
+		/* a pid the context already has keeps the context (pid 0: one
+		 * idle task of several), as in the classic crash */
+		if (task && s->context && s->context->pid == task->pid &&
+		    strspn(argv[optind], "0123456789") == strlen(argv[optind]))
+			task = s->context;
 		if (!task) {
 			fprintf(stderr, "set: invalid task or pid value: %s\n",
 				argv[optind]);

@@ -78,11 +78,10 @@ def main():
                            label + " (an error)", "got %r, want %r" % (
                                g[:2], w))
                     continue
-                if " bt" in name and fname.startswith("qemu") and \
-                        kver.startswith("6.1."):
-                    # Known: cpu 1 of this QEMU dump was in user mode; the
-                    # classic crash shows frames an old interrupt left on
-                    # its stack, we the user registers of QEMU's note
+                if " bt" in name and fname.startswith("qemu"):
+                    # Known: a cpu of a QEMU dump that was in user mode;
+                    # the classic crash shows frames an old interrupt left
+                    # on its stack, we the user registers of QEMU's note
                     # (bt_check.py checks them against --dumpinfo)
                     gb, wb = blocks(g), blocks(w)
                     for h in list(wb):
