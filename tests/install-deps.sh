@@ -6,11 +6,13 @@ set -euo pipefail
 BUILD_PKGS="gcc make pkg-config libelf-dev libdw-dev zlib1g-dev liblzo2-dev
 	libsnappy-dev libzstd-dev libreadline-dev"
 # libkdumpfile: the peer reader the page-by-page test compares against;
-# the fixture kit (tests/vmcores) boots QEMU and writes dumps; clang and
-# its runtime build the libFuzzer target (tests/fuzz).
-TEST_PKGS="libkdumpfile-dev qemu-system-x86 e2fsprogs cpio makedumpfile
-	binutils python3 debootstrap debian-archive-keyring util-linux man-db
-	clang libclang-rt-14-dev"
+# the fixture kit (tests/vmcores) boots QEMU (x86_64 and arm64 guests) and
+# writes dumps; clang and its runtime build the libFuzzer target
+# (tests/fuzz); g++ brings the static libstdc++ the static capture
+# programs of the end-to-end test need (snappy is C++).
+TEST_PKGS="libkdumpfile-dev qemu-system-x86 qemu-system-arm e2fsprogs cpio
+	makedumpfile binutils python3 debootstrap debian-archive-keyring
+	util-linux man-db clang libclang-rt-14-dev g++"
 want=$BUILD_PKGS
 [ "${1:-build}" = test ] && want="$want $TEST_PKGS"
 missing=()
