@@ -20,7 +20,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dumpinfo_check import CRASH, ROOT, report  # noqa: E402
+from dumpinfo_check import CRASH, ROOT, report, classic_reads, skip_classic  # noqa: E402
 from cmds_check import oracle_answers, run  # noqa: E402
 
 DUMP = "kdump-d31-lzo.kdump"
@@ -225,7 +225,9 @@ def main():
         facts = json.load(open(os.path.join(d, "facts.json")))
         vmlinux = os.path.normpath(os.path.join(d, facts["vmlinux"]))
         kver = facts["kernel_release"]
-        if have_oracle:
+        if not classic_reads(facts):
+            skip_classic("session " + kver, facts)
+        elif have_oracle:
             oracle_checks(d, vmlinux, kver)
         else:
             report_skip = "skip session %s: no oracle chroot" % kver
