@@ -14,8 +14,9 @@
 /* The cpu the panic happened on, as the kernel log says (the table asks
  * the kernel's panic_cpu first; QEMU dumps taken after a panic have only
  * the log). */
-static int logged_crash_cpu(struct session *s)
+static int logged_crash_cpu(void *arg)
 {
+	struct session *s = arg;
 	struct panic_log pl;
 	struct kernel k;
 	struct error *err;
@@ -43,7 +44,7 @@ struct error *session_tasks(struct session *s, const struct task_table **ret)
 			err = error_create(ERR_UNSUPPORTED, "no vmlinux: tasks "
 					   "need its debug info");
 		else
-			err = tasks_read(&k, logged_crash_cpu(s), &s->tasks);
+			err = tasks_read(&k, logged_crash_cpu, s, &s->tasks);
 		if (err) {
 			s->tasks_why = strdup(err->message);
 			error_free(err);

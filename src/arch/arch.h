@@ -69,6 +69,9 @@ struct arch_ops {
 	uint64_t direct_map_default;
 	/* The variable with the CPU clock in kHz (sys), NULL if none. */
 	const char *cpu_khz_symbol;
+	/* The variable holding the base of the struct page array (vmemmap),
+	 * randomized under KASLR; NULL where it is not known yet. */
+	const char *vmemmap_symbol;
 	/* Kernel virtual memory (vmem.h): set up vm->priv, translate. */
 	struct error *(*vmem_init)(struct vmem *vm);
 	/* trace may be NULL; if not, record the walk (vmem.h). */

@@ -96,6 +96,7 @@ const struct arch_ops x86_64_arch = {
 	.pte_describe = x86_64_pte_describe,
 	/* randomized under KASLR; 0xffff888000000000 without it */
 	.direct_map_symbol = "page_offset_base",
+	.vmemmap_symbol = "vmemmap_base",
 	.direct_map_default = 0xffff888000000000ULL,
 	.cpu_khz_symbol = "cpu_khz",
 	.vmem_init = x86_64_vmem_init,

@@ -72,9 +72,9 @@ static int print_members(struct session *s, const struct task *task,
 
 	if (!list)
 		return 1;
-	for (m = strtok_r(list, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
-		uint64_t ti = thread_info_of(s, task);
+	uint64_t ti = thread_info_of(s, task);
 
+	for (m = strtok_r(list, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
 		if (kernel_has_member(&k, "task_struct", m)) {
 			rc |= print_struct_at(s, "task_struct", m, task->addr,
 					      format);

@@ -1,13 +1,14 @@
 /*
  * struct page, by page frame: with SPARSEMEM_VMEMMAP (every x86_64 and
  * arm64 kernel) the pages lie in one virtual array, vmemmap, indexed by
- * frame number.  Its base is randomized under KASLR on x86_64
- * (vmemmap_base); elsewhere it is not known here yet.
+ * frame number.  Its base is randomized under KASLR; the architecture
+ * names the variable that holds it (where it knows one).
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../arch/arch.h"
 #include "../arch/vmem.h"
 #include "../util/error.h"
 #include "kernel.h"
@@ -15,11 +16,13 @@
 
 static struct error *vmemmap(const struct kernel *k, uint64_t *base)
 {
+	const char *var = k->vm->arch->vmemmap_symbol;
 	uint64_t at;
 
-	if (kernel_symbol_quiet(k, "vmemmap_base", &at))
+	if (!var || kernel_symbol_quiet(k, var, &at))
 		return error_create(ERR_UNSUPPORTED, "the struct pages: no "
-				    "vmemmap_base on this kernel");
+				    "vmemmap base known for %s",
+				    k->vm->arch->name);
 	return kernel_read_pointer(k, at, base);
 }
 

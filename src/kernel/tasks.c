@@ -336,20 +336,21 @@ static struct error *read_runqueues(struct reader *r, uint64_t *idle)
 
 /* panic_cpu (an atomic_t, -1 when no cpu panicked), else the caller's
  * idea (the log's). */
-static int panic_cpu(const struct kernel *k, int crash_cpu, unsigned ncpus)
+static int panic_cpu(const struct kernel *k, crash_cpu_fn crash_cpu,
+		     void *arg, unsigned ncpus)
 {
 	uint64_t v;
 	struct error *err = kernel_var_number(k, "panic_cpu", "counter", &v);
 	int cpu = err ? -1 : (int)(int32_t)v;
 
 	error_free(err);
-	if (cpu < 0 || (unsigned)cpu >= ncpus)
-		cpu = crash_cpu;
+	if ((cpu < 0 || (unsigned)cpu >= ncpus) && crash_cpu)
+		cpu = crash_cpu(arg);
 	return cpu >= 0 && (unsigned)cpu < ncpus ? cpu : -1;
 }
 
-struct error *tasks_read(const struct kernel *k, int crash_cpu,
-			 struct task_table **ret)
+struct error *tasks_read(const struct kernel *k, crash_cpu_fn crash_cpu,
+			 void *arg, struct task_table **ret)
 {
 	struct reader r = { .k = k };
 	uint64_t init_task, *idle = NULL;
@@ -414,7 +415,7 @@ struct error *tasks_read(const struct kernel *k, int crash_cpu,
 			       (unsigned)task->cpu < r.t->ncpus &&
 			       r.t->curr[task->cpu] == task->addr;
 	}
-	pcpu = panic_cpu(k, crash_cpu, r.t->ncpus);
+	pcpu = panic_cpu(k, crash_cpu, arg, r.t->ncpus);
 	if (pcpu >= 0)
 		r.t->panic = tasks_by_addr(r.t, r.t->curr[pcpu]);
 	*ret = r.t;

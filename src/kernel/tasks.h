@@ -46,10 +46,15 @@ struct task_table {
 	const struct task **by_addr;	/* [n], sorted by address */
 };
 
-/* Read the task table.  crash_cpu is the cpu that panicked (-1: not
- * known).  Errors mean no table at all (no debug info, no init_task). */
-struct error *tasks_read(const struct kernel *k, int crash_cpu,
-			 struct task_table **ret);
+/* Where else to learn which cpu panicked when the kernel's panic_cpu does
+ * not say (the log's "CPU:" line, say): -1 if it is not known.  Called
+ * only then: finding it may cost a walk of the whole log. */
+typedef int (*crash_cpu_fn)(void *arg);
+
+/* Read the task table.  Errors mean no table at all (no debug info, no
+ * init_task). */
+struct error *tasks_read(const struct kernel *k, crash_cpu_fn crash_cpu,
+			 void *arg, struct task_table **ret);
 void tasks_free(struct task_table *t);
 
 /* Lookups; NULL if there is no such task.  by_pid finds the first of a pid
