@@ -36,6 +36,8 @@ static void usage(FILE *out)
 "  -i FILE         run the commands in FILE, then go on reading input\n"
 "  --no_crashrc    do not run $HOME/.crashrc and ./.crashrc\n"
 "  -s              silent: no banner\n"
+"  --json          each command's answer as one JSON document per line\n"
+"                  (as \"set output json\"; no banner)\n"
 "  -h, --help      this help\n"
 "  -v, --version   the version\n");
 }
@@ -128,6 +130,7 @@ int main(int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ "kaslr", required_argument, NULL, 'k' },
 		{ "no_crashrc", no_argument, NULL, 'N' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -162,6 +165,7 @@ int main(int argc, char **argv)
 		case 's': s.silent = true; break;
 		case 'i': ui.script = optarg; break;
 		case 'N': ui.no_crashrc = true; break;
+		case 'J': s.json = s.silent = true; break;
 		case 'v': printf("crash %s\n", CRASH_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default:

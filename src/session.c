@@ -174,7 +174,12 @@ static bool run_line(struct session *s, const char *line, unsigned int flags)
 	}
 	c = command_find(argv[0]);
 	if (!c) {
-		fprintf(stderr, "crash: command not found: %s\n", argv[0]);
+		if (s->json)
+			session_json_error(s, argv[0], "crash: command not "
+					   "found: %s", argv[0]);
+		else
+			fprintf(stderr, "crash: command not found: %s\n",
+				argv[0]);
 		free(copy);
 		return true;
 	}
@@ -186,7 +191,7 @@ static bool run_line(struct session *s, const char *line, unsigned int flags)
 			return true;
 		}
 		s->out = out;
-	} else if ((flags & SESSION_LINE_TYPED) && s->scroll &&
+	} else if ((flags & SESSION_LINE_TYPED) && s->scroll && !s->json &&
 		   s->open_pager && !is_quit(argv[0])) {
 		fflush(s->out);
 		out = s->open_pager(s);
@@ -198,7 +203,11 @@ static bool run_line(struct session *s, const char *line, unsigned int flags)
 	/* a progress line only where it cannot mix with the output: the
 	 * output goes to a file or a pipe, not to the terminal or a pager */
 	progress_allow(!paged && (redirect || !isatty(STDOUT_FILENO)));
-	rc = c->run(s, argc, argv);
+	/* repeat's lines are documents of their own */
+	if (s->json && strcmp(c->name, "repeat") && !is_quit(argv[0]))
+		rc = session_json_run(s, c, argc, argv, s->out);
+	else
+		rc = c->run(s, argc, argv);
 	progress_end();	/* a long command's progress line goes */
 	progress_allow(false);
 	fflush(s->out);

@@ -10,6 +10,7 @@
 
 #include "dump/dump.h"
 #include "kernel/kernel.h"
+#include "util/json.h"
 #include "util/pager.h"
 
 struct backtrace;
@@ -84,6 +85,12 @@ struct session {
 	 * (set by the user interface; closed with fclose()). */
 	FILE *(*open_pager)(struct session *s);
 	unsigned int depth;	/* command lines running (repeat nests) */
+	/* set output json / --json: each command line's answer is one JSON
+	 * document (session_json.c) */
+	bool json;
+	bool json_offered;	/* the running command may write a result */
+	bool json_result;	/* it did: s->out holds a JSON value */
+	struct json json_writer;
 };
 
 /* Open the dump and, if namelist is not NULL, the vmlinux, check that they
@@ -147,6 +154,22 @@ bool session_symbol_named(struct session *s, const char *name,
  * ">> file"); returns false when the session should end.  Ctrl-C and a
  * closed pipe stop the command (util/interrupt.h). */
 bool session_run_command(struct session *s, const char *line);
+/* In JSON output mode, the writer for the running command's result, the
+ * first time it asks (the command then writes exactly one JSON value with
+ * it); NULL in text mode, and to commands run inside another (their text
+ * becomes the outer command's). */
+struct json *session_json(struct session *s);
+struct command;
+/* Run a command with its answer made one JSON document on out: its
+ * result, or its text output as lines, with what it said on stderr. */
+int session_json_run(struct session *s, const struct command *c, int argc,
+		     char **argv, FILE *out);
+/* The document of a command line that could not run (an unknown command):
+ * status 1 and the message. */
+void session_json_error(struct session *s, const char *name,
+			const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* The same; SESSION_LINE_TYPED: typed at the prompt, its output may be
  * paged. */
 #define SESSION_LINE_TYPED 1u

@@ -46,6 +46,10 @@ const char *const set_help[] = {
 	"                               print, in decimal or hexadecimal (the hex",
 	"                               and dec aliases set it).",
 	"          silent  on | off     on: no banner (from .crashrc), no paging.",
+	"          output  text | json  json: each command line's answer is one",
+	"                               JSON document on a line of its own (see",
+	"                               JSON OUTPUT in crash(8)); the same as the",
+	"                               --json option.",
 	"",
 	"      -v  show the crash variables.",
 	"",
@@ -75,6 +79,7 @@ const char *const set_help[] = {
 	"            scroll: on (/usr/bin/less)",
 	"             radix: 16 (hexadecimal)",
 	"            silent: off",
+	"            output: text",
 	"          namelist: vmlinux-6.1.0-56-amd64",
 	"          dumpfile: kdump-d31-lzo.kdump",
 	"     zero_excluded: off",
@@ -167,6 +172,7 @@ static void show_variables(struct session *s)
 	fprintf(s->out, "         radix: %u (%s)\n", s->radix == 16 ? 16 : 10,
 		s->radix == 16 ? "hexadecimal" : "decimal");
 	fprintf(s->out, "        silent: %s\n", s->silent ? "on" : "off");
+	fprintf(s->out, "        output: %s\n", s->json ? "json" : "text");
 	fprintf(s->out, "      namelist: %s\n",
 		s->namelist ? s->namelist : "(none)");
 	fprintf(s->out, "      dumpfile: ");
@@ -251,6 +257,16 @@ static int set_variable(struct session *s, int argc, char **argv)
 		/* as the classic crash: silent says nothing when on */
 		if (!s->silent)
 			fprintf(s->out, "silent: off\n");
+	} else if (!strcmp(argv[0], "output")) {
+		if (!v)
+			;
+		else if (!strcmp(v, "json"))
+			s->json = true;
+		else if (!strcmp(v, "text"))
+			s->json = false;
+		else
+			return invalid(s, argc, argv);
+		fprintf(s->out, "output: %s\n", s->json ? "json" : "text");
 	} else {
 		fprintf(stderr, "set: %s: not supported by this crash (set -v "
 			"shows the variables it has)\n", argv[0]);
@@ -264,7 +280,7 @@ bool set_is_variable(const char *name)
 	int i;
 
 	if (!strcmp(name, "scroll") || !strcmp(name, "radix") ||
-	    !strcmp(name, "silent"))
+	    !strcmp(name, "silent") || !strcmp(name, "output"))
 		return true;
 	for (i = 0; unsupported[i]; i++)
 		if (!strcmp(name, unsupported[i]))

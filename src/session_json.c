@@ -1,0 +1,158 @@
+/* JSON output mode: one document per command line, for scripts that read
+ * many dumps.  The command writes its answer to a memory stream (and its
+ * messages to a memory file in place of stderr); the document is put
+ * together from them afterwards, so it is well-formed whatever the command
+ * did: a command with no JSON form gives its text as lines. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "cmd/commands.h"
+#include "session.h"
+
+struct json *session_json(struct session *s)
+{
+	if (!s->json_offered)
+		return NULL;
+	s->json_offered = false;
+	s->json_result = true;
+	json_init(&s->json_writer, s->out);
+	return &s->json_writer;
+}
+
+/* text's lines as strings (the last newline ends the last line) */
+static void lines(struct json *j, const char *text, size_t len)
+{
+	while (len) {
+		const char *nl = memchr(text, '\n', len);
+		size_t n = nl ? (size_t)(nl - text) : len;
+
+		json_string_len(j, text, n);
+		if (!nl)
+			break;
+		text += n + 1;
+		len -= n + 1;
+	}
+}
+
+/* The messages the command wrote to stderr (fd 2 pointed at a memory
+ * file); NULL and 0 if there were none or they cannot be read back. */
+static char *read_back(int fd, size_t *len)
+{
+	off_t end = lseek(fd, 0, SEEK_END);
+	char *buf;
+
+	*len = 0;
+	if (end <= 0 || !(buf = malloc((size_t)end)))
+		return NULL;
+	if (pread(fd, buf, (size_t)end, 0) != end) {
+		free(buf);
+		return NULL;
+	}
+	*len = (size_t)end;
+	return buf;
+}
+
+int session_json_run(struct session *s, const struct command *c, int argc,
+		     char **argv, FILE *out)
+{
+	char *text = NULL, *errs = NULL;
+	size_t text_len = 0, errs_len = 0;
+	int errfd = -1, saved_err = -1, rc, i;
+	bool cut;
+	FILE *mem = open_memstream(&text, &text_len);
+	struct json j;
+
+	if (!mem) {
+		fprintf(stderr, "crash: out of memory\n");
+		return 1;
+	}
+	fflush(stderr);
+	errfd = memfd_create("crash-messages", MFD_CLOEXEC);
+	if (errfd >= 0 && (saved_err = dup(STDERR_FILENO)) >= 0)
+		dup2(errfd, STDERR_FILENO);
+	s->out = mem;
+	s->json_offered = true;
+	s->json_result = false;
+	rc = c->run(s, argc, argv);
+	s->out = out;
+	s->json_offered = false;
+	fflush(stderr);
+	if (saved_err >= 0) {
+		dup2(saved_err, STDERR_FILENO);
+		close(saved_err);
+		errs = read_back(errfd, &errs_len);
+	}
+	if (errfd >= 0)
+		close(errfd);
+	fclose(mem);
+
+	json_init(&j, out);
+	json_object(&j);
+	json_kstring(&j, "command", argv[0]);
+	json_key(&j, "args");
+	json_array(&j);
+	for (i = 1; i < argc; i++)
+		json_string(&j, argv[i]);
+	json_array_end(&j);
+	json_kint(&j, "status", rc > 0 ? rc : 0);
+	/* a command that stopped half way through its value (depth not back
+	 * to 0) gives null and says so, rather than a broken document */
+	cut = s->json_result && (s->json_writer.depth || !text_len);
+	if (s->json_result) {
+		json_key(&j, "result");
+		if (cut)
+			json_null(&j);
+		else
+			json_raw(&j, text, text_len);
+	} else {
+		json_key(&j, "text");
+		json_array(&j);
+		lines(&j, text, text_len);
+		json_array_end(&j);
+	}
+	json_key(&j, "messages");
+	json_array(&j);
+	lines(&j, errs, errs_len);
+	if (cut)
+		json_string(&j, "crash: the command's JSON answer was cut short");
+	json_array_end(&j);
+	json_object_end(&j);
+	fputc('\n', out);
+	s->json_result = false;
+	free(text);
+	free(errs);
+	return rc;
+}
+
+void session_json_error(struct session *s, const char *name,
+			const char *fmt, ...)
+{
+	struct json j;
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	json_init(&j, s->out);
+	json_object(&j);
+	json_kstring(&j, "command", name);
+	json_key(&j, "args");
+	json_array(&j);
+	json_array_end(&j);
+	json_kint(&j, "status", 1);
+	json_key(&j, "text");
+	json_array(&j);
+	json_array_end(&j);
+	json_key(&j, "messages");
+	json_array(&j);
+	json_string(&j, msg ? msg : "crash: out of memory");
+	json_array_end(&j);
+	json_object_end(&j);
+	fputc('\n', s->out);
+	free(msg);
+}
