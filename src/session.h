@@ -159,6 +159,12 @@ bool session_run_command(struct session *s, const char *line);
  * it); NULL in text mode, and to commands run inside another (their text
  * becomes the outer command's). */
 struct json *session_json(struct session *s);
+/* The writer the running command took with session_json(), or NULL: for
+ * the functions that write parts of its answer. */
+static inline struct json *session_json_taken(struct session *s)
+{
+	return s->json_result ? &s->json_writer : NULL;
+}
 struct command;
 /* Run a command with its answer made one JSON document on out: its
  * result, or its text output as lines, with what it said on stderr. */

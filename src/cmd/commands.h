@@ -31,6 +31,7 @@ struct log_options {
 	bool level;		/* -m */
 	bool dict;		/* -d */
 	bool caller;		/* -c */
+	struct json *json;	/* not NULL: the records as JSON objects */
 };
 struct error *log_print(FILE *out, const struct kernel *k,
 			const struct vmcoreinfo *vi,

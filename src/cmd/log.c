@@ -99,6 +99,30 @@ static void put_text(FILE *out, const char *p, size_t len, int indent)
 	}
 }
 
+/* A record as an object: every field, whatever the options. */
+static void json_record(struct json *j, const struct printk_record *rec)
+{
+	char id[16];
+
+	json_object(j);
+	json_kuint(j, "seq", rec->seq);
+	json_kuint(j, "timestamp_ns", rec->ts_nsec);
+	json_key(j, "level");
+	if (rec->level >= 0)
+		json_int(j, rec->level & 7);
+	else
+		json_null(j);
+	snprintf(id, sizeof(id), "%c%u", rec->caller_id & PRINTK_CALLER_CPU ?
+		 'C' : 'T', rec->caller_id & ~PRINTK_CALLER_CPU);
+	json_kstring(j, "caller", id);
+	json_key(j, "text");
+	json_string_len(j, rec->dataless ? "" : rec->text,
+			rec->dataless ? 0 : rec->len);
+	json_kstring(j, "subsystem", rec->subsystem[0] ? rec->subsystem : NULL);
+	json_kstring(j, "device", rec->device[0] ? rec->device : NULL);
+	json_object_end(j);
+}
+
 static int print_record(const struct printk_record *rec, void *arg)
 {
 	struct log_state *ls = arg;
@@ -108,6 +132,10 @@ static int print_record(const struct printk_record *rec, void *arg)
 
 	if (interrupted())
 		return 1;	/* Ctrl-C, or the reader went away */
+	if (o->json) {
+		json_record(o->json, rec);
+		return 0;
+	}
 
 	/* A record without text is an empty line, bare (as the classic
 	 * crash shows it). */
@@ -204,7 +232,11 @@ struct error *log_print(FILE *out, const struct kernel *k,
 					  pid_max <= 999999 ? 7 : 8;
 		error_free(err);
 	}
+	if (o->json)
+		json_array(o->json);
 	err = printk_walk(k, vi, print_record, &ls, &st);
+	if (o->json)
+		json_array_end(o->json);
 	if (!err && o->level && !st.have_level && st.records)
 		err = error_create(ERR_UNSUPPORTED, "-m: the level is a bit "
 				   "field of struct printk_info that only the "
@@ -293,6 +325,7 @@ int cmd_log(struct session *s, int argc, char **argv)
 	if (safe)
 		return log_safe(s);
 	k = session_kernel(s);
+	o.json = session_json(s);
 	err = log_print(s->out, &k, s->dump->vmcoreinfo, &o);
 	if (err) {
 		fprintf(stderr, "log: %s\n", err->message);

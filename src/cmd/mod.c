@@ -102,11 +102,56 @@ static void print_header(struct session *s, const struct module_list *ml,
 
 /* The list, or only the module at addr (its struct module or base); how
  * many modules were shown. */
+/* One module as mod shows it, with its regions and taints. */
+static void json_module(struct json *j, const struct module_list *ml,
+			const struct kmodule *m)
+{
+	unsigned int r;
+
+	json_object(j);
+	json_khex(j, "module", m->addr);
+	json_kstring(j, "name", m->name);
+	json_khex(j, "base", m->base);
+	json_kuint(j, "size", m->size);
+	json_kstring(j, "object_file", m->object ? m->object->path : NULL);
+	json_kbool(j, "kallsyms", m->kallsyms);
+	json_key(j, "taints");
+	if (ml->has_taints)
+		json_hex(j, m->taints);
+	else
+		json_null(j);
+	json_key(j, "regions");
+	json_array(j);
+	for (r = 0; r < m->nregions; r++) {
+		json_object(j);
+		json_kstring(j, "label", m->regions[r].label);
+		json_khex(j, "base", m->regions[r].base);
+		json_kuint(j, "size", m->regions[r].size);
+		json_kbool(j, "init", m->regions[r].init);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
+}
+
 static int print_list(struct session *s, const struct module_list *ml,
 		       bool only, uint64_t addr)
 {
 	int namew = 0, sizew = 0, shown = 0;
+	struct json *j = session_json(s);
 	size_t i;
+
+	if (j) {
+		json_array(j);
+		for (i = 0; i < ml->n; i++)
+			if (!only || ml->mods[i].addr == addr ||
+			    ml->mods[i].base == addr) {
+				json_module(j, ml, &ml->mods[i]);
+				shown++;
+			}
+		json_array_end(j);
+		return shown;
+	}
 
 	for (i = 0; i < ml->n; i++) {
 		int w = snprintf(NULL, 0, "%" PRIu64, ml->mods[i].size);

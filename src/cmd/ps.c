@@ -121,6 +121,7 @@ struct ps_req {
 	const struct task **shown;	/* -G: leaders already shown */
 	size_t nshown;
 	uint64_t *last_run;		/* -l/-m: [t->n] */
+	struct json *json;		/* JSON output: the table's array */
 };
 
 static const char *const policy_names[] = {
@@ -296,6 +297,38 @@ static const struct task *group_leader(struct ps_req *r, const struct task *t)
 	return leader;
 }
 
+/* A table row as an object; kstackp is -s's column ("--" if none). */
+static void json_row(struct ps_req *r, const struct task *t,
+		     const struct task_mem *m, const char *kstackp)
+{
+	struct json *j = r->json;
+	uint64_t sp;
+
+	json_object(j);
+	json_kint(j, "pid", t->pid);
+	json_kint(j, "ppid", t->ppid);
+	json_kint(j, "tgid", t->tgid);
+	json_kint(j, "cpu", t->cpu);
+	json_khex(j, "task", t->addr);
+	if (r->kstackp) {
+		json_key(j, "kstackp");
+		if (sscanf(kstackp, "%" SCNx64, &sp) == 1)
+			json_hex(j, sp);
+		else
+			json_null(j);
+	}
+	json_kstring(j, "state", task_state_name(t));
+	json_key(j, "pct_mem");
+	json_double(j, m->pct, 1);
+	json_kuint(j, "vsz_kb", m->total_vm * r->s->vmem->page_size / 1024);
+	json_kuint(j, "rss_kb", m->rss * r->s->vmem->page_size / 1024);
+	json_kstring(j, "comm", t->comm);
+	json_kbool(j, "kernel_thread", t->kernel_thread);
+	json_kbool(j, "active", t->active);
+	json_kbool(j, "panic", t == r->t->panic);
+	json_object_end(j);
+}
+
 static void print_row(struct ps_req *r, const struct task *t)
 {
 	FILE *out = r->s->out;
@@ -323,6 +356,10 @@ static void print_row(struct ps_req *r, const struct task *t)
 			snprintf(pointer, sizeof(pointer), "%16" PRIx64, sp);
 		else
 			snprintf(pointer, sizeof(pointer), "%9s%7s", "--", "");
+	}
+	if (r->json) {
+		json_row(r, t, &m, pointer);
+		return;
 	}
 	snprintf(pct, sizeof(pct), "%.1f", m.pct);
 	fprintf(out, "%s %7d %7d %3d  %s %3s%*s%4s %8" PRIu64 " %8" PRIu64
@@ -711,6 +748,7 @@ static void print_summary(struct ps_req *r, const struct task **list,
 {
 	const char *names[32];
 	size_t counts[32], k = 0, i, j;
+	struct json *json;
 
 	for (i = 0; i < n; i++) {
 		const char *st = task_state_name(list[i]);
@@ -724,6 +762,13 @@ static void print_summary(struct ps_req *r, const struct task **list,
 			counts[k++] = 0;
 		}
 		counts[j]++;
+	}
+	if ((json = session_json(r->s))) {
+		json_object(json);
+		for (j = 0; j < k; j++)
+			json_kuint(json, names[j], counts[j]);
+		json_object_end(json);
+		return;
 	}
 	for (j = 0; j < k; j++)
 		fprintf(r->s->out, "  %s: %zu\n", names[j], counts[j]);
@@ -750,7 +795,10 @@ static int run(struct ps_req *r)
 			fprintf(stderr, "ps: %s\n", err->message);
 			error_free(err);
 		}
-		if (!r->no_header)
+		r->json = session_json(r->s);
+		if (r->json)
+			json_array(r->json);
+		else if (!r->no_header)
 			fprintf(r->s->out, "      PID    PPID  CPU %s  ST  %%MEM"
 				"      VSZ      RSS  COMM\n", r->kstackp ?
 				"     KSTACKP    " : "      TASK      ");
@@ -784,6 +832,8 @@ static int run(struct ps_req *r)
 		list[n++] = t;
 		show(r, t);
 	}
+	if (r->json)
+		json_array_end(r->json);
 	if (r->view == VIEW_TIMES)
 		print_times(r, list, n);
 	else if (r->view == VIEW_LAST_RUN || r->view == VIEW_MSECS)

@@ -48,28 +48,60 @@ const char *const sym_help[] = {
 	NULL,
 };
 
+/* One symbol line: "addr (type) name+off [module]" with the source
+ * line after a vmlinux function's name, or the same as a JSON object. */
+static void emit_symbol(struct session *s, uint64_t addr, char type,
+			const char *name, uint64_t off, const char *module,
+			const char *file, int line)
+{
+	struct json *j = session_json_taken(s);
+
+	if (j) {
+		json_object(j);
+		json_khex(j, "address", addr);
+		json_key(j, "type");
+		json_string_len(j, &type, 1);
+		json_kstring(j, "name", name);
+		json_kuint(j, "offset", off);
+		json_kstring(j, "module", module);
+		json_kstring(j, "file", file);
+		json_key(j, "line");
+		if (file)
+			json_int(j, line);
+		else
+			json_null(j);
+		json_object_end(j);
+		return;
+	}
+	fprintf(s->out, "%016llx (%c) %s", (unsigned long long)addr, type,
+		name);
+	if (off)
+		fprintf(s->out, "+%llu", (unsigned long long)off);
+	if (module)
+		fprintf(s->out, " [%s]", module);
+	if (file)
+		fprintf(s->out, " %s: %d", file, line);
+	fputc('\n', s->out);
+}
+
 static void print_symbol(struct session *s, const struct symbol *sym,
 			 uint64_t addr, uint64_t off)
 {
 	struct lines *l = session_lines(s);
-	const char *file;
-	int line;
+	const char *file = NULL;
+	int line = 0;
 
-	fprintf(s->out, "%016llx (%c) %s", (unsigned long long)addr,
-		sym->type, sym->name);
-	if (off)
-		fprintf(s->out, "+%llu", (unsigned long long)off);
 	if (l && (sym->type == 'T' || sym->type == 't' || sym->type == 'W' ||
 		  sym->type == 'w')) {
 		struct error *err = lines_lookup(l, addr - symtab_offset(
 							 s->symtab), &file,
 						 &line);
 
-		if (!err)
-			fprintf(s->out, " %s: %d", file, line);
+		if (err)
+			file = NULL;
 		error_free(err);
 	}
-	fputc('\n', s->out);
+	emit_symbol(s, addr, sym->type, sym->name, off, NULL, file, line);
 }
 
 /* The modules, or NULL quietly if there are none to read (no debug info,
@@ -85,6 +117,17 @@ static void print_region_mark(struct session *s, const struct kmodule *m,
 			      const struct module_region *r, uint64_t addr,
 			      const char *what)
 {
+	struct json *j = session_json_taken(s);
+
+	if (j) {
+		json_object(j);
+		json_khex(j, "address", addr);
+		json_kstring(j, "marker", what);
+		json_kstring(j, "region", r->label);
+		json_kstring(j, "module", m->name);
+		json_object_end(j);
+		return;
+	}
 	fprintf(s->out, "%llx MODULE %s%s%s: %s\n", (unsigned long long)addr,
 		r->label, r->label[0] ? " " : "", what, m->name);
 }
@@ -100,9 +143,11 @@ static void list_module(struct session *s, const struct kmodule *m)
 		print_region_mark(s, m, reg, reg->base, "START");
 		for (i = 0; i < m->nsyms; i++)
 			if (m->syms[i].region == r)
-				fprintf(s->out, "%016llx (%c) %s\n",
-					(unsigned long long)m->syms[i].addr,
-					m->syms[i].type, m->syms[i].name);
+				/* the marks name the module in the text */
+				emit_symbol(s, m->syms[i].addr,
+					    m->syms[i].type, m->syms[i].name,
+					    0, session_json_taken(s) ?
+					    m->name : NULL, NULL, 0);
 		print_region_mark(s, m, reg, reg->base + reg->size, "END");
 	}
 }
@@ -118,9 +163,8 @@ static void list_matching(struct session *s, const char *needle)
 	symtab_iter_init(s->symtab, 0, &it);
 	while ((sym = symtab_iter_next(&it)) && !interrupted())
 		if (!needle || strstr(sym->name, needle)) {
-			fprintf(s->out, "%016llx (%c) %s\n",
-				(unsigned long long)sym->addr, sym->type,
-				sym->name);
+			emit_symbol(s, sym->addr, sym->type, sym->name, 0,
+				    NULL, NULL, 0);
 			n++;
 		}
 	for (m = 0; ml && m < ml->n; m++) {
@@ -132,14 +176,14 @@ static void list_matching(struct session *s, const char *needle)
 		}
 		for (i = 0; i < mod->nsyms; i++)
 			if (strstr(mod->syms[i].name, needle)) {
-				fprintf(s->out, "%016llx (%c) %s [%s]\n",
-					(unsigned long long)mod->syms[i].addr,
-					mod->syms[i].type, mod->syms[i].name,
-					mod->name);
+				emit_symbol(s, mod->syms[i].addr,
+					    mod->syms[i].type,
+					    mod->syms[i].name, 0, mod->name,
+					    NULL, 0);
 				n++;
 			}
 	}
-	if (needle && !n)
+	if (needle && !n && !session_json_taken(s))
 		fprintf(s->out, "  (none found)\n");
 }
 
@@ -167,11 +211,7 @@ static void print_module_symbol(struct session *s, const struct kmodule *m,
 				const struct module_symbol *ms, uint64_t addr,
 				uint64_t off)
 {
-	fprintf(s->out, "%016llx (%c) %s", (unsigned long long)addr,
-		ms->type, ms->name);
-	if (off)
-		fprintf(s->out, "+%llu", (unsigned long long)off);
-	fprintf(s->out, " [%s]\n", m->name);
+	emit_symbol(s, addr, ms->type, ms->name, off, m->name, NULL, 0);
 }
 
 static int cmp_addr(const void *a, const void *b)
@@ -243,14 +283,12 @@ static int sym_in_module(struct session *s, const char *arg, uint64_t addr)
 	}
 	if (ml && (m = modules_at(ml, addr, &r))) {
 		const struct module_region *reg = &m->regions[r];
+		char name[128];
 
-		fprintf(s->out, "%016llx (m) _MODULE_%s%sSTART_%s",
-			(unsigned long long)addr, reg->label,
-			reg->label[0] ? "_" : "", m->name);
-		if (addr > reg->base)
-			fprintf(s->out, "+%llu",
-				(unsigned long long)(addr - reg->base));
-		fprintf(s->out, " [%s]\n", m->name);
+		snprintf(name, sizeof(name), "_MODULE_%s%sSTART_%s",
+			 reg->label, reg->label[0] ? "_" : "", m->name);
+		emit_symbol(s, addr, 'm', name, addr - reg->base, m->name,
+			    NULL, 0);
 		return 0;
 	}
 	fprintf(stderr, "sym: invalid address: %s\n", arg);
@@ -266,6 +304,10 @@ static int sym_one(struct session *s, const char *arg)
 	if (print_named(s, arg))
 		return 0;
 	addr = strtoull(arg, &end, 16);
+	if ((*end || end == arg) && session_json_taken(s)) {
+		fprintf(stderr, "sym: symbol not found: %s\n", arg);
+		return 1;
+	}
 	if (*end || end == arg) {
 		fprintf(s->out, "symbol not found: %s\npossible alternatives:\n",
 			arg);
@@ -281,9 +323,12 @@ static int sym_one(struct session *s, const char *arg)
 	return sym_in_module(s, arg, addr);
 }
 
+static int sym_run(struct session *s, int argc, char **argv);
+
 int cmd_sym(struct session *s, int argc, char **argv)
 {
-	int i, rc = 0;
+	struct json *j;
+	int rc;
 
 	if (!s->symtab) {
 		fprintf(stderr, "sym: no symbols (%s)\n", s->namelist ?
@@ -295,6 +340,19 @@ int cmd_sym(struct session *s, int argc, char **argv)
 			"[symbol | vaddr] ...\n");
 		return 1;
 	}
+	/* every form gives a list of symbols (and -l's, -m's marks) */
+	if ((j = session_json(s)))
+		json_array(j);
+	rc = sym_run(s, argc, argv);
+	if (j)
+		json_array_end(j);
+	return rc;
+}
+
+static int sym_run(struct session *s, int argc, char **argv)
+{
+	int i, rc = 0;
+
 	if (!strcmp(argv[1], "-l")) {
 		list_matching(s, NULL);
 		return 0;

@@ -113,8 +113,90 @@ void format_memory(char *buf, size_t size, uint64_t bytes)
 		snprintf(buf, size, "%.1f MB", (double)bytes / mb);
 }
 
+/* A value, or null where it could not be read (errors says why). */
+static bool known(struct json *j, const char *key, struct error *err)
+{
+	json_key(j, key);
+	if (err)
+		json_null(j);
+	return !err;
+}
+
+/* sys in JSON: the same facts as numbers where they are numbers */
+static void sys_json(struct session *s, struct json *j, struct sysinfo *si,
+		     const char *when, struct panic_log *pl,
+		     struct error *perr)
+{
+	const struct { const char *key; struct error *err; } errs[] = {
+		{ "cpus", si->err_cpus }, { "date", si->err_time },
+		{ "uptime", si->err_uptime }, { "load_average", si->err_load },
+		{ "tasks", si->err_tasks }, { "utsname", si->err_uts },
+		{ "memory", si->err_mem }, { "panic", perr },
+	};
+	size_t i;
+	char buf[64];
+
+	json_object(j);
+	json_kstring(j, "kernel", s->namelist);
+	json_key(j, "dumpfiles");
+	json_array(j);
+	for (i = 0; i < (size_t)s->dump->npaths; i++)
+		json_string(j, s->dump->paths[i]);
+	json_array_end(j);
+	json_kbool(j, "partial_dump", s->dump->dump_level > 0);
+	if (known(j, "cpus", si->err_cpus))
+		json_uint(j, si->cpus);
+	if (known(j, "date", si->err_time))
+		json_string(j, when);
+	if (known(j, "time", si->err_time))
+		json_int(j, si->time);
+	if (known(j, "uptime_seconds", si->err_uptime))
+		json_uint(j, si->uptime);
+	if (known(j, "load_average", si->err_load)) {
+		json_array(j);
+		for (i = 0; i < 3; i++) {
+			/* the hundredths sys shows, rounded the same way */
+			unsigned long v = si->load[i] + (1UL << 11) / 200;
+
+			json_double(j, (double)((v >> 11) * 100 +
+					(((v & 2047) * 100) >> 11)) / 100, 2);
+		}
+		json_array_end(j);
+	}
+	if (known(j, "tasks", si->err_tasks))
+		json_uint(j, si->tasks);
+	if (known(j, "nodename", si->err_uts))
+		json_string(j, si->nodename);
+	if (known(j, "release", si->err_uts))
+		json_string(j, si->release);
+	if (known(j, "version", si->err_uts))
+		json_string(j, si->version);
+	if (known(j, "machine", si->err_uts))
+		json_string(j, si->machine);
+	json_key(j, "mhz");
+	if (si->mhz)
+		json_uint(j, si->mhz);
+	else
+		json_null(j);
+	if (known(j, "memory_bytes", si->err_mem))
+		json_uint(j, si->mem_bytes);
+	format_memory(buf, sizeof(buf), si->mem_bytes);
+	if (known(j, "memory", si->err_mem))
+		json_string(j, buf);
+	json_key(j, "panic");
+	json_string(j, perr ? NULL : pl->message);
+	json_key(j, "errors");
+	json_object(j);
+	for (i = 0; i < sizeof(errs) / sizeof(errs[0]); i++)
+		if (errs[i].err)
+			json_kstring(j, errs[i].key, errs[i].err->message);
+	json_object_end(j);
+	json_object_end(j);
+}
+
 int cmd_sys(struct session *s, int argc, char **argv)
 {
+	struct json *j;
 	struct kernel k = session_kernel(s);
 	struct sysinfo si;
 	struct panic_log pl;
@@ -143,15 +225,20 @@ int cmd_sys(struct session *s, int argc, char **argv)
 		return 1;
 	}
 	sysinfo_read(&k, &si);
+	t = (time_t)si.time;
+	if (!si.err_time && localtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%a %b %e %H:%M:%S %Z %Y", &tm);
+	perr = panic_log_find(&k, s->vmem->vmcoreinfo, &pl);
+	if ((j = session_json(s))) {
+		sys_json(s, j, &si, when, &pl, perr);
+		goto out;
+	}
 	fprintf(s->out, "%12s: %s\n", "KERNEL", s->namelist);
 	for (i = 0; i < s->dump->npaths; i++)
 		fprintf(s->out, "%12s: %s%s\n", i ? "" : "DUMPFILE",
 			s->dump->paths[i], s->dump->dump_level > 0 ?
 			"  [PARTIAL DUMP]" : "");
 	field(s->out, "CPUS", si.err_cpus, "%u", si.cpus);
-	t = (time_t)si.time;
-	if (!si.err_time && localtime_r(&t, &tm))
-		strftime(when, sizeof(when), "%a %b %e %H:%M:%S %Z %Y", &tm);
 	field(s->out, "DATE", si.err_time, "%s", when);
 	field(s->out, "UPTIME", si.err_uptime, "%s%02" PRIu64 ":%02" PRIu64
 	      ":%02" PRIu64, si.uptime >= 86400 ? (snprintf(buf, sizeof(buf),
@@ -170,8 +257,8 @@ int cmd_sys(struct session *s, int argc, char **argv)
 	field(s->out, "MACHINE", si.err_uts, "%s  (%s)", si.machine, buf);
 	format_memory(buf, sizeof(buf), si.mem_bytes);
 	field(s->out, "MEMORY", si.err_mem, "%s", buf);
-	perr = panic_log_find(&k, s->vmem->vmcoreinfo, &pl);
 	field(s->out, "PANIC", perr, "\"%s\"", pl.message ? pl.message : "");
+out:
 	error_free(perr);
 	panic_log_free(&pl);
 	sysinfo_free(&si);
