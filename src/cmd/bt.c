@@ -7,6 +7,7 @@
 #include "../arch/vmem.h"
 #include "../kernel/backtrace.h"
 #include "../kernel/tasks.h"
+#include "../kernel/modules.h"
 #include "../session.h"
 #include "../symbols/lines.h"
 #include "../symbols/symtab.h"
@@ -101,6 +102,7 @@ struct bt_opts {
 	bool all, panic_only, lines, offsets, hex, raw, text, text_all;
 	int words;		/* SHOW_* */
 	const char *cpus;
+	struct json *json;	/* JSON output: the array of traces */
 };
 
 /* A function's name as the classic crash shows it: without gcc's
@@ -359,12 +361,116 @@ static void print_raw(struct session *s, const struct unwind_trace *t)
 	}
 }
 
+/* An exception frame or a cpu's registers: where, and each register. */
+static void json_regs(struct json *j, const struct unwind_regs *r)
+{
+	unsigned int i;
+
+	if (!r) {
+		json_null(j);
+		return;
+	}
+	json_object(j);
+	json_key(j, "address");
+	if (r->addr)
+		json_hex(j, r->addr);
+	else
+		json_null(j);
+	json_kbool(j, "user", r->user);
+	json_key(j, "registers");
+	json_object(j);
+	for (i = 0; i < r->regs.n; i++)
+		json_khex(j, r->regs.names[i], r->regs.value[i]);
+	json_object_end(j);
+	json_object_end(j);
+}
+
+static void json_frame(struct session *s, const struct bt_opts *o,
+		       const struct unwind_frame *f, size_t level)
+{
+	struct json *j = o->json;
+	struct session_symbol sym;
+	struct lines *l = o->lines ? session_lines(s) : NULL;
+	const char *file = NULL;
+	uint64_t off = 0;
+	char name[256];
+	int line = 0;
+	bool named = session_symbol_at(s, f->pc, &sym, &off);
+	struct error *err;
+
+	json_object(j);
+	json_kuint(j, "level", level);
+	json_khex(j, "sp", f->slot);
+	json_khex(j, "pc", f->pc);
+	json_kstring(j, "function", named ? shown_name(sym.name, name,
+						       sizeof(name)) : NULL);
+	json_key(j, "offset");
+	if (named)
+		json_uint(j, off);
+	else
+		json_null(j);
+	json_kstring(j, "module", named && sym.module ? sym.module->name :
+		     NULL);
+	if (l && named && !sym.module) {
+		err = lines_lookup(l, f->pc - symtab_offset(s->symtab), &file,
+				   &line);
+		if (err)
+			file = NULL;
+		error_free(err);
+	}
+	json_kstring(j, "file", file);
+	json_key(j, "line");
+	if (file)
+		json_int(j, line);
+	else
+		json_null(j);
+	json_key(j, "exception_frame");
+	json_regs(j, f->regs);
+	json_kstring(j, "note", f->note);
+	json_object_end(j);
+}
+
+/* One task's trace as an object; err: why there is none. */
+static void json_trace(struct session *s, const struct bt_opts *o,
+		       const struct task_table *tt, const struct task *task,
+		       const struct unwind_trace *t, struct error *err)
+{
+	struct json *j = o->json;
+	size_t i;
+
+	json_object(j);
+	json_kint(j, "pid", task->pid);
+	json_khex(j, "task", task->addr);
+	json_kint(j, "cpu", task->cpu);
+	json_kstring(j, "command", task->comm);
+	json_kbool(j, "active", task->active);
+	json_kbool(j, "panic", task == tt->panic);
+	json_key(j, "start");
+	json_regs(j, err ? NULL : t->start);
+	json_key(j, "frames");
+	json_array(j);
+	for (i = 0; !err && i < t->n; i++)
+		json_frame(s, o, &t->frames[i], i);
+	json_array_end(j);
+	json_kstring(j, "error", err ? err->message : t->err ?
+		     t->err->message : NULL);
+	json_object_end(j);
+}
+
 static void backtrace_one(struct session *s, const struct bt_opts *o,
 			  const struct task_table *tt, const struct task *task)
 {
 	struct unwind_trace t;
 	struct error *err;
 
+	if (o->json) {
+		err = backtrace_task(s->backtrace, task, task == tt->panic,
+				     &t);
+		json_trace(s, o, tt, task, &t, err);
+		unwind_trace_free(&t);
+		error_free(err);
+		return;
+	}
 	print_task_header(s->out, task);
 	err = backtrace_task(s->backtrace, task, task == tt->panic, &t);
 	if (err) {
@@ -415,13 +521,15 @@ static const struct task *active_task(const struct task_table *tt,
 		tasks_by_addr(tt, tt->curr[cpu]) : NULL;
 }
 
+static int backtraces(struct session *s, const struct bt_opts *o,
+		      const struct task_table *tt, int argc, char **argv);
+
 int cmd_bt(struct session *s, int argc, char **argv)
 {
 	struct bt_opts o = { 0 };
 	const struct task_table *tt = NULL;
 	struct error *err;
-	bool first = true;
-	int c, i;
+	int c, rc;
 
 	optind = 0;
 	while ((c = getopt(argc, argv, "apc:fFlsxdrtT")) != -1) {
@@ -459,32 +567,49 @@ int cmd_bt(struct session *s, int argc, char **argv)
 		error_free(err);
 		return 1;
 	}
-	if (o.all || o.cpus) {
+	/* the traces (not -f, -F, -r, -t, -T: their words stay text) */
+	if (!o.words && !o.raw && !o.text && !o.text_all &&
+	    (o.json = session_json(s)))
+		json_array(o.json);
+	rc = backtraces(s, &o, tt, argc, argv);
+	if (o.json)
+		json_array_end(o.json);
+	return rc;
+}
+
+static int backtraces(struct session *s, const struct bt_opts *o,
+		      const struct task_table *tt, int argc, char **argv)
+{
+	struct error *err;
+	bool first = true;
+	int i;
+
+	if (o->all || o->cpus) {
 		bool *mask = calloc(tt->ncpus, sizeof(*mask));
 		unsigned int cpu;
 
-		if (!mask || (o.cpus && !parse_cpus(o.cpus, tt->ncpus, mask))) {
+		if (!mask || (o->cpus && !parse_cpus(o->cpus, tt->ncpus, mask))) {
 			fprintf(stderr, "bt: invalid cpu list: %s\n",
-				o.cpus ? o.cpus : "");
+				o->cpus ? o->cpus : "");
 			free(mask);
 			return 1;
 		}
 		for (cpu = 0; cpu < tt->ncpus; cpu++) {
 			const struct task *t = active_task(tt, cpu);
 
-			if ((!o.all && !mask[cpu]) || !t)
+			if ((!o->all && !mask[cpu]) || !t)
 				continue;
-			if (!first)
+			if (!first && !o->json)
 				fputc('\n', s->out);
 			first = false;
-			backtrace_one(s, &o, tt, t);
+			backtrace_one(s, o, tt, t);
 		}
 		free(mask);
-	} else if (o.panic_only) {
+	} else if (o->panic_only) {
 		if (!tt->panic)
 			fprintf(stderr, "bt: the dump records no panic\n");
 		else
-			backtrace_one(s, &o, tt, tt->panic);
+			backtrace_one(s, o, tt, tt->panic);
 	} else if (optind < argc) {
 		for (i = optind; i < argc; i++) {
 			const struct task *t = tasks_find(tt, argv[i]);
@@ -494,10 +619,10 @@ int cmd_bt(struct session *s, int argc, char **argv)
 					"value: %s\n", argv[i]);
 				continue;
 			}
-			if (!first)
+			if (!first && !o->json)
 				fputc('\n', s->out);
 			first = false;
-			backtrace_one(s, &o, tt, t);
+			backtrace_one(s, o, tt, t);
 		}
 	} else {
 		/* the current context: set's, the panic task at first */
@@ -509,7 +634,7 @@ int cmd_bt(struct session *s, int argc, char **argv)
 			error_free(err);
 			return 1;
 		}
-		backtrace_one(s, &o, tt, t);
+		backtrace_one(s, o, tt, t);
 	}
 	return 0;
 }
