@@ -61,6 +61,7 @@ int session_json_run(struct session *s, const struct command *c, int argc,
 	char *text = NULL, *errs = NULL;
 	size_t text_len = 0, errs_len = 0;
 	int errfd = -1, saved_err = -1, rc, i;
+	char **args;
 	bool cut;
 	FILE *mem = open_memstream(&text, &text_len);
 	struct json j;
@@ -73,6 +74,11 @@ int session_json_run(struct session *s, const struct command *c, int argc,
 	errfd = memfd_create("crash-messages", MFD_CLOEXEC);
 	if (errfd >= 0 && (saved_err = dup(STDERR_FILENO)) >= 0)
 		dup2(errfd, STDERR_FILENO);
+	/* the command may change its arguments (struct cuts "a.b" in two):
+	 * the document names them as they were given */
+	args = calloc((size_t)argc + 1, sizeof(*args));
+	for (i = 0; args && i < argc; i++)
+		args[i] = strdup(argv[i]);
 	s->out = mem;
 	s->json_offered = true;
 	s->json_result = false;
@@ -95,8 +101,11 @@ int session_json_run(struct session *s, const struct command *c, int argc,
 	json_key(&j, "args");
 	json_array(&j);
 	for (i = 1; i < argc; i++)
-		json_string(&j, argv[i]);
+		json_string(&j, args && args[i] ? args[i] : argv[i]);
 	json_array_end(&j);
+	for (i = 0; args && i < argc; i++)
+		free(args[i]);
+	free(args);
 	json_kint(&j, "status", rc > 0 ? rc : 0);
 	/* a command that stopped half way through its value (depth not back
 	 * to 0) gives null and says so, rather than a broken document */

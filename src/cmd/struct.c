@@ -13,6 +13,7 @@
 #include "../util/interrupt.h"
 #include "../util/strbuf.h"
 #include "commands.h"
+#include "value_json.h"
 
 const char *const struct_help[] = {
 	"NAME",
@@ -102,10 +103,70 @@ static void print_indented(FILE *out, const char *text)
  * "  member = value," line for each member; several structures apart by a
  * blank line.
  */
+/* One structure in memory as {"address", "type", "value"}: the whole
+ * value, or an object of the members asked for (by the path given). */
+static int json_at(struct session *s, struct json *j,
+		   const struct value_print_opts *o, const char *cmd,
+		   const char *name, struct type_ref ref, const char *members,
+		   uint64_t addr, const unsigned char *buf, uint64_t size)
+{
+	struct error *err = NULL;
+	char *list, *m, *save = NULL;
+	char type[256];
+	int rc = 0;
+
+	snprintf(type, sizeof(type), "%s %s", cmd, name);
+	json_object(j);
+	json_khex(j, "address", addr);
+	json_kstring(j, "type", type);
+	json_key(j, "value");
+	if (!members) {
+		err = value_json(j, o, ref, addr, buf, size);
+		if (err) {
+			fprintf(stderr, "%s: %s\n", cmd, err->message);
+			error_free(err);
+			rc = 1;
+		}
+		json_object_end(j);
+		return rc;
+	}
+	json_object(j);
+	list = strdup(members);
+	for (m = list ? strtok_r(list, ",", &save) : NULL; m;
+	     m = strtok_r(NULL, ",", &save)) {
+		struct type_member_info mi;
+
+		err = type_member_lookup(o->ts, ref.type, m, &mi);
+		if (err) {
+			fprintf(stderr, "%s: %s\n", cmd, err->message);
+			error_free(err);
+			rc = 1;
+			continue;
+		}
+		json_key(j, m);
+		if (mi.bit_size)
+			err = value_json_bits(j, o, mi.type, buf, size,
+					      mi.bit_offset, mi.bit_size);
+		else
+			err = value_json(j, o, mi.type, addr + mi.offset,
+					 buf + mi.offset, size - mi.offset);
+		if (err) {
+			fprintf(stderr, "%s: %s\n", cmd, err->message);
+			error_free(err);
+			rc = 1;
+		}
+	}
+	free(list);
+	json_object_end(j);
+	json_object_end(j);
+	return rc;
+}
+
 static int print_at(struct session *s, const char *cmd, const struct type *t,
 		    const char *name, const char *members, uint64_t addr,
 		    uint64_t count, char format)
 {
+	struct json *j;
 	struct kernel k = session_kernel(s);
 	struct value_print_opts o = {
 		.ts = debuginfo_types(s->debuginfo), .k = &k,
@@ -130,17 +191,25 @@ static int print_at(struct session *s, const char *cmd, const struct type *t,
 	buf = malloc(size);
 	if (!buf)
 		return 1;
+	/* JSON: an array of the structures */
+	if ((j = session_json(s)))
+		json_array(j);
 	for (i = 0; i < count && !rc && !interrupted(); i++, addr += size) {
 		struct error *err = vmem_read(s->vmem, addr, buf, size);
 		char *list, *m, *save = NULL;
 
-		if (i)
+		if (i && !j)
 			fputc('\n', s->out);
 		if (err) {
 			fprintf(stderr, "%s: %s\n", cmd, err->message);
 			error_free(err);
 			rc = 1;
 			break;
+		}
+		if (j) {
+			rc = json_at(s, j, &o, cmd, name, ref, members, addr,
+				     buf, size);
+			continue;
 		}
 		if (!members) {
 			struct strbuf sb = { 0 };
@@ -196,8 +265,88 @@ static int print_at(struct session *s, const char *cmd, const struct type *t,
 		}
 		free(list);
 	}
+	if (j)
+		json_array_end(j);
 	free(buf);
 	return rc;
+}
+
+/* A member's name, C type, offset and size (bits for a bit field); an
+ * anonymous struct or union with its own members. */
+static struct error *json_member(struct json *j, struct types *ts,
+				 const char *name, struct type_ref type,
+				 uint64_t bit_offset, uint32_t bit_size)
+{
+	const struct type *st = type_strip_typedefs(type).type;
+	struct strbuf sb = { 0 };
+	struct error *err = type_print_c(&sb, ts, type, "", -1);
+	const struct type_member *m;
+	size_t n, i;
+
+	json_object(j);
+	json_kstring(j, "name", name);
+	json_kstring(j, "type", err ? NULL : sb.s);
+	strbuf_free(&sb);
+	json_kuint(j, "offset", bit_offset / 8);
+	json_kuint(j, "size", st->size);
+	if (bit_size) {
+		json_kuint(j, "bit_offset", bit_offset);
+		json_kuint(j, "bit_size", bit_size);
+	}
+	if (!err && !name && !bit_size &&
+	    (st->kind == TYPE_STRUCT || st->kind == TYPE_UNION)) {
+		err = type_members(ts, type_complete(ts, st), &m, &n);
+		json_key(j, "members");
+		json_array(j);
+		for (i = 0; !err && i < n; i++)
+			err = json_member(j, ts, m[i].name, m[i].type,
+					  bit_offset + m[i].bit_offset,
+					  m[i].bit_size);
+		json_array_end(j);
+	}
+	json_object_end(j);
+	return err;
+}
+
+/* struct NAME[.member] in JSON: the type's size and its members (or the
+ * one asked for, by its path). */
+static int json_layout(struct json *j, struct types *ts, const char *cmd,
+		       const char *name, const struct type *t,
+		       const char *member)
+{
+	const struct type *st = type_complete(ts, type_strip_typedefs(
+		(struct type_ref){ t, 0 }).type);
+	const struct type_member *m;
+	struct type_member_info mi;
+	struct error *err = NULL;
+	char type[256];
+	size_t n, i;
+
+	snprintf(type, sizeof(type), "%s %s", cmd, name);
+	json_object(j);
+	json_kstring(j, "type", type);
+	json_kuint(j, "size", st->size);
+	json_key(j, "members");
+	json_array(j);
+	if (member) {
+		err = type_member_lookup(ts, st, member, &mi);
+		if (!err)
+			err = json_member(j, ts, member, mi.type,
+					  mi.bit_offset, mi.bit_size);
+	} else {
+		err = type_members(ts, st, &m, &n);
+		for (i = 0; !err && i < n; i++)
+			err = json_member(j, ts, m[i].name, m[i].type,
+					  m[i].bit_offset, m[i].bit_size);
+	}
+	json_array_end(j);
+	json_object_end(j);
+	if (err) {
+		fprintf(stderr, "%s: %s\n", cmd, err->message);
+		error_free(err);
+		return 1;
+	}
+	return 0;
 }
 
 static int struct_or_union(struct session *s, int argc, char **argv,
@@ -212,6 +361,7 @@ static int struct_or_union(struct session *s, int argc, char **argv,
 	const struct type *t;
 	char *name = NULL, *member;
 	const char *where = NULL, *how_many = NULL;
+	struct json *j;
 	char format = 0;
 	struct error *err;
 	int i;
@@ -293,6 +443,9 @@ static int struct_or_union(struct session *s, int argc, char **argv,
 		}
 		return print_at(s, cmd, t, name, member, addr, count, format);
 	}
+	if ((j = session_json(s)))
+		return json_layout(j, debuginfo_types(s->debuginfo), cmd, name,
+				   t, member);
 	err = type_print_struct(&sb, debuginfo_types(s->debuginfo), t, member,
 				flags);
 	print_answer(s, cmd, &sb, err);

@@ -13,8 +13,9 @@
  * classic crash makes that unlimited, so this only bounds bad memory. */
 #define STRING_MAX 4096
 
-static uint64_t get_uint(const unsigned char *p, size_t n, bool big)
+uint64_t value_get_uint(const void *buf, size_t n, bool big)
 {
+	const unsigned char *p = buf;
 	uint64_t v = 0;
 	size_t i;
 
@@ -23,7 +24,7 @@ static uint64_t get_uint(const unsigned char *p, size_t n, bool big)
 	return v;
 }
 
-static int64_t sign_extend(uint64_t v, unsigned int bits)
+int64_t value_sign_extend(uint64_t v, unsigned int bits)
 {
 	if (bits && bits < 64 && (v & (UINT64_C(1) << (bits - 1))))
 		v |= ~UINT64_C(0) << bits;
@@ -64,7 +65,7 @@ static void print_int(struct strbuf *sb, const struct value_print_opts *o,
 	if (o->format == 'x' || (!o->format && o->radix == 16))
 		strbuf_printf(sb, "0x%" PRIx64, raw);
 	else if (o->format == 'd' || is_signed)
-		strbuf_printf(sb, "%" PRId64, sign_extend(raw, bits));
+		strbuf_printf(sb, "%" PRId64, value_sign_extend(raw, bits));
 	else
 		strbuf_printf(sb, "%" PRIu64, raw);
 }
@@ -189,7 +190,7 @@ static struct error *print_scalar(struct strbuf *sb,
 		if (o->format)
 			print_int(sb, o, raw, bits, is_signed);
 		else
-			print_enum(sb, o, st, is_signed ? sign_extend(raw, bits)
+			print_enum(sb, o, st, is_signed ? value_sign_extend(raw, bits)
 							: (int64_t)raw);
 		return NULL;
 	default:
@@ -403,11 +404,11 @@ static struct error *print_any(struct strbuf *sb,
 		if (!st->size || st->size > 8)
 			return error_create(ERR_UNSUPPORTED, "%" PRIu64
 					    "-byte integers", st->size);
-		return print_scalar(sb, o, t, get_uint(buf, st->size,
+		return print_scalar(sb, o, t, value_get_uint(buf, st->size,
 						       o->big_endian),
 				    8 * st->size);
 	case TYPE_POINTER:
-		return print_pointer(sb, o, st, get_uint(buf, st->size,
+		return print_pointer(sb, o, st, value_get_uint(buf, st->size,
 							 o->big_endian));
 	case TYPE_ARRAY:
 		return print_array(sb, o, st, buf, addr, recurse);
@@ -455,10 +456,9 @@ struct error *value_print(struct strbuf *sb, const struct value_print_opts *o,
 	return err;
 }
 
-struct error *value_print_bits(struct strbuf *sb,
-			       const struct value_print_opts *o,
-			       struct type_ref t, const void *buf, size_t len,
-			       uint64_t bit_offset, uint32_t bit_size)
+struct error *value_bits(const void *buf, size_t len, bool big,
+			 uint64_t bit_offset, uint32_t bit_size,
+			 bool is_signed, uint64_t *ret)
 {
 	const unsigned char *p = (const unsigned char *)buf + bit_offset / 8;
 	unsigned int shift = bit_offset % 8;
@@ -471,16 +471,32 @@ struct error *value_print_bits(struct strbuf *sb,
 		return error_create(ERR_UNSUPPORTED, "a %" PRIu32 "-bit field",
 				    bit_size);
 	for (i = 0; i < nbytes; i++)
-		wide |= (unsigned __int128)p[o->big_endian ? nbytes - 1 - i : i]
+		wide |= (unsigned __int128)p[big ? nbytes - 1 - i : i]
 			<< (8 * i);
-	if (o->big_endian)
+	if (big)
 		wide >>= 8 * nbytes - shift - bit_size;
 	else
 		wide >>= shift;
 	raw = (uint64_t)wide;
 	if (bit_size < 64)
 		raw &= (UINT64_C(1) << bit_size) - 1;
-	if (type_strip_typedefs(t).type->flags & TYPE_SIGNED)
-		raw = (uint64_t)sign_extend(raw, bit_size);
+	if (is_signed)
+		raw = (uint64_t)value_sign_extend(raw, bit_size);
+	*ret = raw;
+	return NULL;
+}
+
+struct error *value_print_bits(struct strbuf *sb,
+			       const struct value_print_opts *o,
+			       struct type_ref t, const void *buf, size_t len,
+			       uint64_t bit_offset, uint32_t bit_size)
+{
+	uint64_t raw;
+	struct error *err = value_bits(buf, len, o->big_endian, bit_offset,
+				       bit_size, type_strip_typedefs(t).type->
+				       flags & TYPE_SIGNED, &raw);
+
+	if (err)
+		return err;
 	return print_scalar(sb, o, t, raw, bit_size);
 }

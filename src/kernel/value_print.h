@@ -56,6 +56,16 @@ struct error *value_print_bits(struct strbuf *sb,
 			       struct type_ref t, const void *buf, size_t len,
 			       uint64_t bit_offset, uint32_t bit_size);
 
+/* The n-byte (n <= 8) unsigned integer at buf in the given byte order. */
+uint64_t value_get_uint(const void *buf, size_t n, bool big);
+/* v's low bits bits as a signed number. */
+int64_t value_sign_extend(uint64_t v, unsigned int bits);
+/* bit_size bits at bit_offset of buf (len bytes), sign-extended if
+ * is_signed; ERR_UNSUPPORTED for fields past len or wider than 64. */
+struct error *value_bits(const void *buf, size_t len, bool big,
+			 uint64_t bit_offset, uint32_t bit_size,
+			 bool is_signed, uint64_t *ret);
+
 /* One byte as GDB writes it inside a string (quote is the delimiter that
  * must be escaped: '"' in strings, '\'' in char literals). */
 void value_print_char(struct strbuf *sb, unsigned char c, char quote);
