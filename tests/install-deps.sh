@@ -12,7 +12,7 @@ BUILD_PKGS="gcc make pkg-config libelf-dev libdw-dev zlib1g-dev liblzo2-dev
 # programs of the end-to-end test need (snappy is C++).
 TEST_PKGS="libkdumpfile-dev qemu-system-x86 qemu-system-arm e2fsprogs cpio
 	makedumpfile binutils python3 debootstrap debian-archive-keyring
-	util-linux man-db clang libclang-rt-14-dev g++"
+	util-linux man-db clang libclang-rt-14-dev g++ python3-jsonschema"
 want=$BUILD_PKGS
 [ "${1:-build}" = test ] && want="$want $TEST_PKGS"
 missing=()
