@@ -11,6 +11,7 @@
 
 #include "cmd/commands.h"
 #include "session.h"
+#include "util/progress.h"
 
 struct json *session_json(struct session *s)
 {
@@ -60,7 +61,7 @@ int session_json_run(struct session *s, const struct command *c, int argc,
 {
 	char *text = NULL, *errs = NULL;
 	size_t text_len = 0, errs_len = 0;
-	int errfd = -1, saved_err = -1, rc, i;
+	int errfd = -1, saved_err = -1, progress_fd = STDERR_FILENO, rc, i;
 	char **args;
 	bool cut;
 	FILE *mem = open_memstream(&text, &text_len);
@@ -72,8 +73,11 @@ int session_json_run(struct session *s, const struct command *c, int argc,
 	}
 	fflush(stderr);
 	errfd = memfd_create("crash-messages", MFD_CLOEXEC);
-	if (errfd >= 0 && (saved_err = dup(STDERR_FILENO)) >= 0)
+	if (errfd >= 0 && (saved_err = dup(STDERR_FILENO)) >= 0) {
 		dup2(errfd, STDERR_FILENO);
+		/* a long command's progress line still goes to the terminal */
+		progress_fd = progress_set_fd(saved_err);
+	}
 	/* the command may change its arguments (struct cuts "a.b" in two):
 	 * the document names them as they were given */
 	args = calloc((size_t)argc + 1, sizeof(*args));
@@ -87,6 +91,8 @@ int session_json_run(struct session *s, const struct command *c, int argc,
 	s->json_offered = false;
 	fflush(stderr);
 	if (saved_err >= 0) {
+		progress_end();
+		progress_set_fd(progress_fd);
 		dup2(saved_err, STDERR_FILENO);
 		close(saved_err);
 		errs = read_back(errfd, &errs_len);

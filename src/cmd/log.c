@@ -6,6 +6,7 @@
 #include "../arch/vmem.h"
 #include "../session.h"
 #include "../util/interrupt.h"
+#include "../util/progress.h"
 #include "../kernel/audit.h"
 #include "../kernel/kernel.h"
 #include "../kernel/printk.h"
@@ -78,6 +79,7 @@ struct log_state {
 	const struct log_options *o;
 	int64_t boot;		/* -T */
 	int caller_width;	/* -c */
+	uint64_t records;	/* shown so far, for the progress line */
 };
 
 /* Printable ASCII and white space as they are, anything else as a dot;
@@ -132,6 +134,7 @@ static int print_record(const struct printk_record *rec, void *arg)
 
 	if (interrupted())
 		return 1;	/* Ctrl-C, or the reader went away */
+	progress_update(++ls->records, 0);
 	if (o->json) {
 		json_record(o->json, rec);
 		return 0;
@@ -234,6 +237,7 @@ struct error *log_print(FILE *out, const struct kernel *k,
 	}
 	if (o->json)
 		json_array(o->json);
+	progress_begin("log");
 	err = printk_walk(k, vi, print_record, &ls, &st);
 	if (o->json)
 		json_array_end(o->json);

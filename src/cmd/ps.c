@@ -13,6 +13,7 @@
 #include "../kernel/tasks.h"
 #include "../session.h"
 #include "../util/interrupt.h"
+#include "../util/progress.h"
 #include "../util/error.h"
 #include "commands.h"
 
@@ -803,10 +804,12 @@ static int run(struct ps_req *r)
 				"      VSZ      RSS  COMM\n", r->kstackp ?
 				"     KSTACKP    " : "      TASK      ");
 	}
-	for (i = 0; i < r->t->n; i++) {
+	progress_begin("ps");
+	for (i = 0; i < r->t->n && !interrupted(); i++) {
 		const struct task *t = &r->t->tasks[i];
 		bool pass;
 
+		progress_update(i, r->t->n);
 		if (r->selected) {
 			for (k = 0; k < r->nsel; k++)
 				if (selector_matches(&r->sel[k], t))

@@ -11,6 +11,7 @@
 #include "../util/error.h"
 #include "../util/expr.h"
 #include "../util/interrupt.h"
+#include "../util/progress.h"
 #include "../util/strbuf.h"
 #include "commands.h"
 #include "value_json.h"
@@ -194,10 +195,12 @@ static int print_at(struct session *s, const char *cmd, const struct type *t,
 	/* JSON: an array of the structures */
 	if ((j = session_json(s)))
 		json_array(j);
+	progress_begin(cmd);
 	for (i = 0; i < count && !rc && !interrupted(); i++, addr += size) {
 		struct error *err = vmem_read(s->vmem, addr, buf, size);
 		char *list, *m, *save = NULL;
 
+		progress_update(i, count);
 		if (i && !j)
 			fputc('\n', s->out);
 		if (err) {

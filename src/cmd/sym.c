@@ -5,6 +5,7 @@
 #include "../kernel/modules.h"
 #include "../session.h"
 #include "../util/interrupt.h"
+#include "../util/progress.h"
 #include "../symbols/lines.h"
 #include "../symbols/symtab.h"
 #include "../util/error.h"
@@ -157,16 +158,19 @@ static void list_matching(struct session *s, const char *needle)
 	const struct module_list *ml = modules(s);
 	struct symtab_iter it;
 	const struct symbol *sym;
-	size_t m, i;
+	size_t m, i, done = 0, total = symtab_count(s->symtab);
 	int n = 0;
 
+	progress_begin("sym");
 	symtab_iter_init(s->symtab, 0, &it);
-	while ((sym = symtab_iter_next(&it)) && !interrupted())
+	while ((sym = symtab_iter_next(&it)) && !interrupted()) {
+		progress_update(++done, total);
 		if (!needle || strstr(sym->name, needle)) {
 			emit_symbol(s, sym->addr, sym->type, sym->name, 0,
 				    NULL, NULL, 0);
 			n++;
 		}
+	}
 	for (m = 0; ml && m < ml->n; m++) {
 		const struct kmodule *mod = &ml->mods[m];
 

@@ -10,7 +10,16 @@ static struct {
 	const char *what;
 	double start, last;
 	bool tty, shown, allowed;
-} p;
+	int fd;			/* the terminal's stderr */
+} p = { .fd = STDERR_FILENO };
+
+int progress_set_fd(int fd)
+{
+	int old = p.fd;
+
+	p.fd = fd;
+	return old;
+}
 
 void progress_allow(bool allowed)
 {
@@ -39,7 +48,7 @@ void progress_begin(const char *what)
 	p.what = what;
 	p.start = p.last = now();
 	p.shown = false;
-	p.tty = p.allowed && isatty(STDERR_FILENO);
+	p.tty = p.allowed && isatty(p.fd);
 }
 
 void progress_update(uint64_t done, uint64_t total)
@@ -54,21 +63,21 @@ void progress_update(uint64_t done, uint64_t total)
 		return;
 	p.last = t;
 	p.shown = true;
+	fflush(stderr);	/* anything the command said comes first */
 	if (total)
-		fprintf(stderr, "\r%s: %llu/%llu (%llu%%)\033[K", p.what,
+		dprintf(p.fd, "\r%s: %llu/%llu (%llu%%)\033[K", p.what,
 			(unsigned long long)done, (unsigned long long)total,
 			(unsigned long long)(done * 100 / total));
 	else
-		fprintf(stderr, "\r%s: %llu\033[K", p.what,
+		dprintf(p.fd, "\r%s: %llu\033[K", p.what,
 			(unsigned long long)done);
-	fflush(stderr);
 }
 
 void progress_end(void)
 {
 	if (p.shown) {
-		fputs("\r\033[K", stderr);
 		fflush(stderr);
+		dprintf(p.fd, "\r\033[K");
 	}
 	p.shown = false;
 	p.what = NULL;

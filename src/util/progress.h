@@ -18,6 +18,9 @@ void progress_allow(bool allowed);
 void progress_begin(const char *what);
 /* How far: total 0 when it is not known. */
 void progress_update(uint64_t done, uint64_t total);
+/* Where the line goes (stderr's descriptor at first; JSON output mode
+ * points stderr elsewhere during a command): the previous one. */
+int progress_set_fd(int fd);
 /* Erase the line if it was shown. */
 void progress_end(void);
 

@@ -268,6 +268,39 @@ def progress(c, home):
     c.check(len(data) > 1000 and data.count("\n") == 10000 and
             not re.search(r"rd: \d+/20000 \(", data),
             "no progress line in the redirected output", p)
+    # the other long commands: log (records, no total), sym -l, ps,
+    # struct with a count
+    for cmd, pat in (("log", r"log: \d+"), ("sym -l", r"sym: \d+/\d+ \("),
+                     ("ps", r"ps: \d+/\d+ \("),
+                     ("struct list_head jiffies 3000",
+                      r"struct: \d+/3000 \(")):
+        out = os.path.join(c.tmp, "long.out")
+        p.send("%s > %s\n" % (cmd, out))
+        shown = p.expect(pat, 120) is not None
+        p.expect(PROMPT, 300)
+        data = open(out, errors="replace").read()
+        c.check(shown and len(data) > 100 and not re.search(pat, data),
+                "%s: a progress line on the terminal, not in the file" % cmd,
+                p)
+    # JSON output: the progress line stays on the terminal, the file is
+    # one JSON document
+    p.send("set output json\n")
+    p.expect(PROMPT)
+    out = os.path.join(c.tmp, "json.out")
+    p.send("log > %s\n" % out)
+    shown = p.expect(r"log: \d+", 120) is not None
+    p.expect(PROMPT, 300)
+    try:
+        doc = json.loads(open(out).read())
+        ok = doc["command"] == "log" and len(doc["result"]) > 100 and \
+            doc["messages"] == []
+    except (ValueError, KeyError) as e:
+        ok = False
+        print("    json: %s" % e)
+    c.check(shown and ok, "set output json: log's progress line on the "
+            "terminal, its document whole in the file", p)
+    p.send("set output text\n")
+    p.expect(PROMPT)
     mark = len(p.text())
     p.send("set scroll off\n")
     p.expect(PROMPT)
