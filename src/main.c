@@ -165,10 +165,13 @@ static int print_osrelease(const char *path, const struct dump_options *o)
 {
 	const char *paths[] = { path };
 	const char *release = NULL;
+	struct dump_options headers = *o;
 	struct dump *d = NULL;
 	struct error *err;
 
-	err = dump_open(paths, 1, o, &d);
+	/* one part of a split dump has the notes too */
+	headers.headers_only = true;
+	err = dump_open(paths, 1, &headers, &d);
 	if (err) {
 		fprintf(stderr, "crash: --osrelease: %s\n", err->message);
 		error_free(err);

@@ -116,10 +116,20 @@ static struct error *gunzip_into(const char *path, const char *dir, int fd,
 	}
 	gzbuffer(gz, 1 << 17);
 	while (!err) {
-		int n = gzread(gz, buf, (unsigned int)size), zerr;
+		int n = gzread(gz, buf, (unsigned int)size), zerr = Z_OK;
 
-		if (n == 0)
+		if (n == 0) {
+			/* the end of the file, or of the data: a cut file
+			 * ends without the gzip trailer */
+			gzerror(gz, &zerr);
+			if (zerr != Z_OK)
+				err = error_create(ERR_FORMAT, "%s: the gzip "
+						   "data is damaged: it ends "
+						   "too soon, at offset %lld",
+						   path,
+						   (long long)gzoffset(gz));
 			break;
+		}
 		if (n < 0)
 			err = error_create(ERR_FORMAT, "%s: the gzip data is "
 					   "damaged near offset %lld: %s", path,

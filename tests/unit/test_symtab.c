@@ -1228,6 +1228,29 @@ TEST(vmlinux_gzip)
 	free(path);
 	CHECK(message_has(open_bytes("bad.gz", "\x1f\x8b\x08\0\0\0\0\0\0\3"
 				     "garbage-garbage", 25), "gzip"));
+
+	/* a gzip file cut short: no trailer, the data ends too soon */
+	b = build(&e);
+	if (asprintf(&path, "%s/whole.gz", test_tmpdir()) < 0)
+		return;
+	gz = gzopen(path, "wb");
+	if (gz) {
+		gzwrite(gz, b.p, b.len);
+		gzclose(gz);
+	}
+	free(b.p);
+	{
+		FILE *f = fopen(path, "rb");
+		char part[256];
+		size_t n = f ? fread(part, 1, sizeof(part), f) : 0;
+
+		if (f)
+			fclose(f);
+		CHECK_EQ(n, sizeof(part));
+		CHECK(message_has(open_bytes("cut.gz", part, n),
+				  "ends too soon"));
+	}
+	free(path);
 }
 
 /* A vmlinux compressed with xz: inflated like gzip; one that is not ELF
