@@ -10,7 +10,7 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= gcc
-PKGS := libelf libdw zlib lzo2 libzstd snappy readline
+PKGS := libelf libdw zlib liblzma lzo2 libzstd snappy readline
 
 ifeq ($(SANITIZE),1)
 BUILD := build-san

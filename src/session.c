@@ -143,6 +143,27 @@ static bool is_quit(const char *name)
 	return !strcmp(name, "q") || !strcmp(name, "exit");
 }
 
+/*
+ * --minimal: the classic crash's few commands that need neither the task
+ * list nor the modules, for a dump too damaged for the rest (and help and
+ * the way out).
+ */
+static const char *const minimal_names[] = {
+	"log", "dis", "rd", "sym", "eval", "set", "help", "exit", "q", NULL,
+};
+const char session_minimal_commands[] = "log, rd, sym, eval, set, help and "
+					"exit";
+
+bool session_minimal_command(const char *name)
+{
+	int i;
+
+	for (i = 0; minimal_names[i]; i++)
+		if (!strcmp(minimal_names[i], name))
+			return true;
+	return false;
+}
+
 static bool run_line(struct session *s, const char *line, unsigned int flags)
 {
 	char *copy;
@@ -180,6 +201,19 @@ static bool run_line(struct session *s, const char *line, unsigned int flags)
 		else
 			fprintf(stderr, "crash: command not found: %s\n",
 				argv[0]);
+		free(copy);
+		return true;
+	}
+	if (s->minimal && !session_minimal_command(c->name)) {
+		if (s->json)
+			session_json_error(s, c->name, "crash: %s: not "
+					   "available in --minimal mode (only "
+					   "%s)", c->name,
+					   session_minimal_commands);
+		else
+			fprintf(stderr, "crash: %s: not available in --minimal "
+				"mode (only %s)\n", c->name,
+				session_minimal_commands);
 		free(copy);
 		return true;
 	}
@@ -264,7 +298,11 @@ struct module_list *session_modules(struct session *s,
 		struct kernel k = session_kernel(s);
 
 		s->modules_tried = true;
-		if (!s->symtab || !s->debuginfo || !s->vmem)
+		if (s->minimal || s->no_modules)
+			s->modules_error = error_create(ERR_UNSUPPORTED,
+				"no module list: module access is off (%s)",
+				s->minimal ? "--minimal" : "--no_modules");
+		else if (!s->symtab || !s->debuginfo || !s->vmem)
 			s->modules_error = error_create(ERR_UNSUPPORTED,
 				"no module list: %s", !s->vmem ?
 				"no kernel virtual memory" :

@@ -65,6 +65,11 @@ struct session {
 	uint64_t kaslr_offset;
 	const char *kaslr_from;	/* where the offset came from */
 	bool silent;		/* -s: no banner */
+	unsigned int debug;	/* -d N: at 1 and up, session_open says what
+				 * it decided on stderr */
+	bool minimal;		/* --minimal: a few commands, no tasks or
+				 * modules (session_minimal_command()) */
+	bool no_modules;	/* --no_modules: the module list is not read */
 	struct task_table *tasks;	/* read on first use */
 	char *tasks_why;	/* why there is no task table */
 	const struct task *context;	/* set's current task, or NULL */
@@ -149,6 +154,11 @@ bool session_symbol_at(struct session *s, uint64_t addr,
 /* The symbol named name: the vmlinux's, else the first module's. */
 bool session_symbol_named(struct session *s, const char *name,
 			  struct session_symbol *ret);
+
+/* Whether the command may run in --minimal mode; the list of those that
+ * may, for messages. */
+bool session_minimal_command(const char *name);
+extern const char session_minimal_commands[];
 
 /* Run one command line (aliases, "*", "!shell", "| pipe", "> file",
  * ">> file"); returns false when the session should end.  Ctrl-C and a

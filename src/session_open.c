@@ -205,6 +205,61 @@ static struct error *verify_banner(struct session *s,
 		(unsigned long long)sym->addr,
 		(unsigned long long)s->kaslr_offset, s->kaslr_from, mem, file));
 }
+/* -d 1: what opening the dump decided, on stderr. */
+static void debug_dump(const struct session *s)
+{
+	const struct dump *d = s->dump;
+	const struct arch_ops *arch = arch_for_dump(d);
+	int64_t phys_base;
+	int i;
+
+	for (i = 0; i < d->npaths; i++)
+		fprintf(stderr, "crash: debug: dump file %s\n", d->paths[i]);
+	fprintf(stderr, "crash: debug: format %s, page size %u, %s\n",
+		d->description, d->page_size, arch ? arch->name :
+		"architecture unknown");
+	if (d->vmcoreinfo)
+		fprintf(stderr, "crash: debug: VMCOREINFO in the dump, release "
+			"%s\n", vmcoreinfo_get(d->vmcoreinfo, "OSRELEASE") ?
+			vmcoreinfo_get(d->vmcoreinfo, "OSRELEASE") : "unknown");
+	else if (s->vmem && s->vmem->vmcoreinfo)
+		fprintf(stderr, "crash: debug: no VMCOREINFO in the dump; the "
+			"kernel's copy found in its memory\n");
+	else
+		fprintf(stderr, "crash: debug: no VMCOREINFO\n");
+	if (s->vmem && vmcoreinfo_number(s->vmem->vmcoreinfo,
+					 "NUMBER(phys_base)", &phys_base))
+		fprintf(stderr, "crash: debug: phys_base 0x%llx (VMCOREINFO)\n",
+			(unsigned long long)phys_base);
+	if (s->vmem)
+		fprintf(stderr, "crash: debug: kernel virtual memory through "
+			"the %s page tables, kernel page size %u\n",
+			s->vmem->arch->name, s->vmem->page_size);
+	else
+		fprintf(stderr, "crash: debug: no kernel virtual memory: %s\n",
+			s->vmem_why);
+}
+
+/* -d 1: what opening the vmlinux decided. */
+static void debug_vmlinux(const struct session *s)
+{
+	char id[160];
+
+	fprintf(stderr, "crash: debug: vmlinux %s%s%s%s, build-id %s\n",
+		s->namelist, s->vmlinux->compression ? " (" : "",
+		s->vmlinux->compression ? s->vmlinux->compression : "",
+		s->vmlinux->compression ? "-compressed: read from an inflated "
+		"temporary copy)" : "",
+		vmlinux_build_id_hex(s->vmlinux, id, sizeof(id))[0] ? id :
+		"none");
+	fprintf(stderr, "crash: debug: KASLR offset 0x%llx: %s\n",
+		(unsigned long long)s->kaslr_offset, s->kaslr_from);
+	if (s->minimal || s->no_modules)
+		fprintf(stderr, "crash: debug: %s: the module list is not "
+			"read%s\n", s->minimal ? "--minimal" : "--no_modules",
+			s->minimal ? ", nor the task list" : "");
+}
+
 struct error *session_open(struct session *s, const char *namelist,
 			   const char *const *dumps, int ndumps,
 			   const struct session_options *opts)
@@ -219,6 +274,8 @@ struct error *session_open(struct session *s, const char *namelist,
 		s->vmem_why = strdup(err->message);
 		error_free(err);
 	}
+	if (s->debug)
+		debug_dump(s);
 	if (!namelist)
 		return NULL;
 	s->namelist = strdup(namelist);
@@ -254,8 +311,14 @@ struct error *session_open(struct session *s, const char *namelist,
 		if (s->vmem && text && end)
 			vmem_set_image(s->vmem, text->addr, end->addr);
 	}
-	if (s->symtab && s->vmem)
+	if (s->debug)
+		debug_vmlinux(s);
+	if (s->symtab && s->vmem) {
 		err = verify_banner(s, opts);
+		if (!err && s->debug)
+			fprintf(stderr, "crash: debug: linux_banner in the dump "
+				"is the vmlinux's\n");
+	}
 	return err;
 }
 

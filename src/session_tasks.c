@@ -40,7 +40,10 @@ struct error *session_tasks(struct session *s, const struct task_table **ret)
 	struct error *err;
 
 	if (!s->tasks && !s->tasks_why) {
-		if (!s->debuginfo)
+		if (s->minimal)
+			err = error_create(ERR_UNSUPPORTED, "no task list: it "
+					   "is not read in --minimal mode");
+		else if (!s->debuginfo)
 			err = error_create(ERR_UNSUPPORTED, "no vmlinux: tasks "
 					   "need its debug info");
 		else

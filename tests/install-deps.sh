@@ -3,7 +3,7 @@
 # crash needs, and with "test" what its tests need too.  Idempotent: with
 # everything present it only checks.
 set -euo pipefail
-BUILD_PKGS="gcc make pkg-config libelf-dev libdw-dev zlib1g-dev liblzo2-dev
+BUILD_PKGS="gcc make pkg-config libelf-dev libdw-dev zlib1g-dev liblzma-dev liblzo2-dev
 	libsnappy-dev libzstd-dev libreadline-dev"
 # libkdumpfile: the peer reader the page-by-page test compares against;
 # the fixture kit (tests/vmcores) boots QEMU (x86_64 and arm64 guests) and

@@ -69,6 +69,10 @@ struct command {
 const struct command *command_find(const char *name);
 /* Every command's help text as troff, for crash.8 (help.c). */
 void help_print_man(FILE *out);
+/* help NAME's page (-1: no such command) and help's list (help.c): for
+ * the help command and crash -h. */
+int help_command(FILE *out, const char *name);
+void help_list(FILE *out);
 /* "Usage:", the SYNOPSIS of name's help, "Enter "help NAME" for details." */
 void command_usage(FILE *out, const char *name);
 const struct command *command_table(unsigned int *n);

@@ -41,8 +41,7 @@ static void print_help(FILE *out, const struct command *c)
 
 int cmd_help(struct session *s, int argc, char **argv)
 {
-	unsigned int i, n;
-	const struct command *table;
+	unsigned int i;
 
 	if (argc == 2 && (!strcmp(argv[1], "-D") || !strcmp(argv[1], "-n"))) {
 		if (!s->dump) {
@@ -61,21 +60,35 @@ int cmd_help(struct session *s, int argc, char **argv)
 	}
 	if (argc >= 2) {
 		for (i = 1; i < (unsigned int)argc; i++) {
-			const struct command *c = command_find(argv[i]);
-
-			if (!c) {
+			if (help_command(s->out, argv[i])) {
 				fprintf(stderr, "help: no such command: %s\n",
 					argv[i]);
 				return 1;
 			}
-			print_help(s->out, c);
 		}
 		return 0;
 	}
-	table = command_table(&n);
-	for (i = 0; i < n; i++)
-		fprintf(s->out, "%-12s %s\n", table[i].name, table[i].summary);
+	help_list(s->out);
 	return 0;
+}
+
+int help_command(FILE *out, const char *name)
+{
+	const struct command *c = command_find(name);
+
+	if (!c)
+		return -1;
+	print_help(out, c);
+	return 0;
+}
+
+void help_list(FILE *out)
+{
+	unsigned int i, n;
+	const struct command *table = command_table(&n);
+
+	for (i = 0; i < n; i++)
+		fprintf(out, "%-12s %s\n", table[i].name, table[i].summary);
 }
 
 /* One help line as troff text: backslashes escaped, a leading . or '

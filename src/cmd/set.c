@@ -30,7 +30,8 @@ const char *const set_help[] = {
 	"  With no argument the context is shown: the PID, the command, the",
 	"  task_struct (and the thread_info) address, the cpu and the state, with",
 	"  every bit of the task's state and exit_state; (PANIC) marks the task",
-	"  that panicked and (ACTIVE) one running on a cpu.",
+	"  that panicked and (ACTIVE) one running on a cpu.  In --minimal mode,",
+	"  where there is no task list, it shows the crash variables instead.",
 	"",
 	"  This command also shows (with no setting) and sets the crash",
 	"  variables:",
@@ -45,6 +46,9 @@ const char *const set_help[] = {
 	"           radix  10 | 16      integers that p, struct, union, * and task",
 	"                               print, in decimal or hexadecimal (the hex",
 	"                               and dec aliases set it).",
+	"           debug  number       the debug level (crash -d N): at 1 and",
+	"                               up, opening the dump said on stderr what",
+	"                               it decided.",
 	"          silent  on | off     on: no banner (from .crashrc), no paging.",
 	"          output  text | json  json: each command line's answer is one",
 	"                               JSON document on a line of its own (see",
@@ -78,6 +82,7 @@ const char *const set_help[] = {
 	"    crash> set -v",
 	"            scroll: on (/usr/bin/less)",
 	"             radix: 16 (hexadecimal)",
+	"             debug: 0",
 	"            silent: off",
 	"            output: text",
 	"          namelist: vmlinux-6.1.0-56-amd64",
@@ -149,7 +154,7 @@ void print_context(struct session *s, const struct task *t)
 
 /* The classic crash's variables this crash does not have. */
 static const char *const unsupported[] = {
-	"refresh", "print_max", "print_array", "console", "debug", "core",
+	"refresh", "print_max", "print_array", "console", "core",
 	"hash", "edit", "vi", "emacs", "namelist", "dumpfile", "unwind",
 	"zero_excluded", "null-stop", "gdb", "scope", "offline", "redzone",
 	"error", NULL,
@@ -171,6 +176,7 @@ static void show_variables(struct session *s)
 	show_scroll(s, "        ");
 	fprintf(s->out, "         radix: %u (%s)\n", s->radix == 16 ? 16 : 10,
 		s->radix == 16 ? "hexadecimal" : "decimal");
+	fprintf(s->out, "         debug: %u\n", s->debug);
 	fprintf(s->out, "        silent: %s\n", s->silent ? "on" : "off");
 	fprintf(s->out, "        output: %s\n", s->json ? "json" : "text");
 	fprintf(s->out, "      namelist: %s\n",
@@ -243,6 +249,12 @@ static int set_variable(struct session *s, int argc, char **argv)
 		fprintf(s->out, "output radix: %u (%s)\n",
 			s->radix == 16 ? 16 : 10,
 			s->radix == 16 ? "hex" : "decimal");
+	} else if (!strcmp(argv[0], "debug")) {
+		if (v && !is_number(v, &n))
+			return invalid(s, argc, argv);
+		if (v)
+			s->debug = n < 0 ? 0 : (unsigned int)n;
+		fprintf(s->out, "debug: %u\n", s->debug);
 	} else if (!strcmp(argv[0], "silent")) {
 		if (v) {
 			if (!strcmp(v, "on") || (is_number(v, &n) && n))
@@ -280,6 +292,7 @@ bool set_is_variable(const char *name)
 	int i;
 
 	if (!strcmp(name, "scroll") || !strcmp(name, "radix") ||
+	    !strcmp(name, "debug") ||
 	    !strcmp(name, "silent") || !strcmp(name, "output"))
 		return true;
 	for (i = 0; unsupported[i]; i++)
@@ -301,6 +314,12 @@ int cmd_set(struct session *s, int argc, char **argv)
 	}
 	if (argc >= 2 && set_is_variable(argv[1]))
 		return set_variable(s, argc - 1, argv + 1);
+	/* no task list in --minimal mode: set alone shows the variables,
+	 * as the classic crash's does there */
+	if (argc == 1 && s->minimal) {
+		show_variables(s);
+		return 0;
+	}
 
 	err = session_tasks(s, &t);
 	if (!err && argc == 1)

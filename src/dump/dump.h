@@ -18,6 +18,10 @@ struct vmcoreinfo;
 
 struct dump_options {
 	bool zero_excluded;	/* read excluded pages as zeros */
+	/* Only the headers and notes will be read (crash --osrelease): one
+	 * part of a split dump opens alone (the pfns of the others are
+	 * holes). */
+	bool headers_only;
 };
 
 /* One ELF note as the dump holds it (from PT_NOTE or a kdump header). */

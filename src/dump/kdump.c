@@ -529,11 +529,13 @@ static int cmp_part(const void *a, const void *b)
 	return x->start_pfn < y->start_pfn ? -1 : x->start_pfn > y->start_pfn;
 }
 
-static struct error *check_split_set(struct kdump *kd)
+static struct error *check_split_set(struct kdump *kd, bool partial)
 {
 	int i;
 
 	qsort(kd->parts, (size_t)kd->nparts, sizeof(*kd->parts), cmp_part);
+	if (partial)
+		return NULL;
 	for (i = 0; i < kd->nparts; i++) {
 		const struct kdump_part *p = &kd->parts[i];
 		uint64_t expect = i ? kd->parts[i - 1].end_pfn : 0;
@@ -638,7 +640,7 @@ static struct error *kdump_open(struct dump *d, struct source **srcs,
 		if (err)
 			return err;
 	}
-	err = check_split_set(kd);
+	err = check_split_set(kd, d->opts.headers_only);
 	if (err)
 		return err;
 	d->page_size = kd->block_size;

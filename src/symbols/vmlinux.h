@@ -53,8 +53,9 @@ struct vmlinux {
 	Elf *elf;		/* libelf, which maps the file read-only */
 	const unsigned char *map;	/* that mapping: the whole file */
 	size_t map_size;
-	/* The file was gzip-compressed: map holds the inflated copy. */
-	bool decompressed;
+	/* The file was compressed ("gzip", "xz"; NULL if not): map holds
+	 * the inflated copy. */
+	const char *compression;
 
 	uint16_t machine;	/* EM_* */
 	uint8_t elf_class;	/* ELFCLASS32 or ELFCLASS64 */

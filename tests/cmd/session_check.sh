@@ -99,6 +99,6 @@ b = bytearray(open("/bin/true", "rb").read()); b[18:20] = int(sys.argv[2]).to_by
 open(sys.argv[1], "wb").write(b)' "$T/other-vmlinux" "$em"
 	expect "$kver: a vmlinux of another architecture" 1 "kernel for $other_arch.*$arch" \
 		"$T/other-vmlinux" "$d/kdump-d31-lzo.kdump"
-	expect "$kver: unknown option" 2 "try 'crash --help'" --no-such-option "$vmlinux" "$d/kdump-d31-lzo.kdump"
-	expect "$kver: --kaslr=junk" 2 "hex offset" --kaslr=zz "$vmlinux" "$d/kdump-d31-lzo.kdump"
+	expect "$kver: unknown option" 1 "invalid option: --no-such-option" --no-such-option "$vmlinux" "$d/kdump-d31-lzo.kdump"
+	expect "$kver: --kaslr=junk" 1 "hex offset" --kaslr=zz "$vmlinux" "$d/kdump-d31-lzo.kdump"
 done

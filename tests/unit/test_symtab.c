@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <lzma.h>
 #include <zlib.h>
 
 #include "../../src/symbols/symtab.h"
@@ -497,7 +498,7 @@ TEST(vmlinux_facts)
 	CHECK_EQ(vm->elf_class, ELFCLASS64);
 	CHECK(!vm->big_endian);
 	CHECK_EQ(vm->type, ET_EXEC);
-	CHECK(!vm->decompressed);
+	CHECK(!vm->compression);
 	CHECK(!strcmp(vmlinux_build_id_hex(vm, id, sizeof(id)),
 		      "eb4fbcd037e7253717950bf2b93bd5566f47c56f"));
 	CHECK(vm->symtab && vm->strtab);
@@ -1059,7 +1060,7 @@ TEST(vmlinux_not_elf)
 	CHECK(message_has(open_bytes("bzimage", bz, sizeof(bz)),
 			  "boot image"));
 	CHECK(message_has(open_bytes("xz", "\xfd" "7zXZ\0\0\0", 8),
-			  "xz -dk"));
+			  "the xz data is damaged"));
 	CHECK(message_has(open_bytes("zst", "\x28\xb5\x2f\xfd\0", 5),
 			  "zstd"));
 	CHECK(message_has(open_bytes("kdump", "KDUMP   \0\0", 10),
@@ -1201,7 +1202,7 @@ TEST(vmlinux_gzip)
 	free(b.p);
 	vm = open_ok(path, &st);
 	if (vm) {
-		CHECK(vm->decompressed);
+		CHECK(vm->compression && !strcmp(vm->compression, "gzip"));
 		CHECK_EQ(symtab_count(st), STD_KEPT);
 		s = st ? symtab_lookup_name(st, "linux_banner") : NULL;
 		CHECK(s != NULL);
@@ -1227,6 +1228,94 @@ TEST(vmlinux_gzip)
 	free(path);
 	CHECK(message_has(open_bytes("bad.gz", "\x1f\x8b\x08\0\0\0\0\0\0\3"
 				     "garbage-garbage", 25), "gzip"));
+
+	/* a gzip file cut short: no trailer, the data ends too soon */
+	b = build(&e);
+	if (asprintf(&path, "%s/whole.gz", test_tmpdir()) < 0)
+		return;
+	gz = gzopen(path, "wb");
+	if (gz) {
+		gzwrite(gz, b.p, b.len);
+		gzclose(gz);
+	}
+	free(b.p);
+	{
+		FILE *f = fopen(path, "rb");
+		char part[256];
+		size_t n = f ? fread(part, 1, sizeof(part), f) : 0;
+
+		if (f)
+			fclose(f);
+		CHECK_EQ(n, sizeof(part));
+		CHECK(message_has(open_bytes("cut.gz", part, n),
+				  "ends too soon"));
+	}
+	free(path);
+}
+
+/* A vmlinux compressed with xz: inflated like gzip; one that is not ELF
+ * inside, and one cut short, say so. */
+TEST(vmlinux_xz)
+{
+	struct vmlinux *vm = NULL;
+	struct symtab *st = NULL;
+	struct telf e;
+	struct buf b;
+	char *path = NULL, str[128];
+	unsigned char *xz;
+	size_t len = 0, cap;
+	const struct symbol *s;
+	FILE *f;
+
+	std_layout(&e, true, false, EM_X86_64);
+	std_symbols(&e);
+	b = build(&e);
+	cap = lzma_stream_buffer_bound(b.len);
+	xz = malloc(cap);
+	CHECK(xz != NULL);
+	if (!xz || asprintf(&path, "%s/vmlinux.xz", test_tmpdir()) < 0) {
+		free(xz);
+		free(b.p);
+		return;
+	}
+	CHECK_EQ(lzma_easy_buffer_encode(0, LZMA_CHECK_CRC64, NULL, b.p,
+					 b.len, xz, &len, cap), LZMA_OK);
+	free(b.p);
+	f = fopen(path, "wb");
+	CHECK(f != NULL);
+	if (f) {
+		CHECK_EQ(fwrite(xz, 1, len, f), len);
+		fclose(f);
+	}
+	vm = open_ok(path, &st);
+	if (vm) {
+		CHECK(vm->compression && !strcmp(vm->compression, "xz"));
+		CHECK_EQ(symtab_count(st), STD_KEPT);
+		s = st ? symtab_lookup_name(st, "linux_banner") : NULL;
+		CHECK(s != NULL);
+		if (s) {
+			CHECK_OK(vmlinux_read_string(vm, s->addr, str,
+						     sizeof(str)));
+			CHECK(!strcmp(str, banner));
+		}
+	}
+	close_both(vm, st);
+	free(path);
+	/* cut in the middle: the decoder runs out of input */
+	vm = NULL;
+	CHECK(message_has(open_bytes("cut.xz", (const char *)xz, len / 2),
+			  "the xz data is damaged"));
+	free(xz);
+
+	cap = lzma_stream_buffer_bound(10);
+	xz = malloc(cap);
+	len = 0;
+	if (xz && lzma_easy_buffer_encode(0, LZMA_CHECK_CRC64, NULL,
+					  (const uint8_t *)"just text\n", 10,
+					  xz, &len, cap) == LZMA_OK)
+		CHECK(message_has(open_bytes("text.xz", (const char *)xz, len),
+				  "inside the xz data"));
+	free(xz);
 }
 
 TEST(symtab_load_is_repeatable)
