@@ -50,3 +50,14 @@ else
 	fail "crash.8's command pages are the help texts (make man)" \
 		"$(diff "$T/man.got" "$T/man.want" | head -5)"
 fi
+
+# man ./crash.8 (and the capture programs' pages) render cleanly: groff
+# has nothing to warn about
+for page in crash.8 capture/crash-dump.8 capture/crash-kexec.8; do
+	warn=$(MANWIDTH=80 man --warnings=all -l "$TOP/$page" 2>&1 >"$T/rendered")
+	if [ -z "$warn" ] && [ "$(wc -l < "$T/rendered")" -gt 50 ]; then
+		ok "man $page renders without warnings"
+	else
+		fail "man $page renders without warnings" "$(echo "$warn" | head -3)"
+	fi
+done
