@@ -54,7 +54,7 @@ fi
 # man ./crash.8 (and the capture programs' pages) render cleanly: groff
 # has nothing to warn about
 for page in crash.8 capture/crash-dump.8 capture/crash-kexec.8; do
-	warn=$(MANWIDTH=80 man --warnings=all -l "$TOP/$page" 2>&1 >"$T/rendered")
+	warn=$(groff -man -ww -Tutf8 "$TOP/$page" 2>&1 >"$T/rendered")
 	if [ -z "$warn" ] && [ "$(wc -l < "$T/rendered")" -gt 50 ]; then
 		ok "man $page renders without warnings"
 	else
