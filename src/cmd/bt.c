@@ -418,12 +418,7 @@ static void json_frame(struct session *s, const struct bt_opts *o,
 			file = NULL;
 		error_free(err);
 	}
-	json_kstring(j, "file", file);
-	json_key(j, "line");
-	if (file)
-		json_int(j, line);
-	else
-		json_null(j);
+	json_ksource(j, file, line);
 	json_key(j, "exception_frame");
 	json_regs(j, f->regs);
 	json_kstring(j, "note", f->note);

@@ -65,12 +65,7 @@ static void emit_symbol(struct session *s, uint64_t addr, char type,
 		json_kstring(j, "name", name);
 		json_kuint(j, "offset", off);
 		json_kstring(j, "module", module);
-		json_kstring(j, "file", file);
-		json_key(j, "line");
-		if (file)
-			json_int(j, line);
-		else
-			json_null(j);
+		json_ksource(j, file, line);
 		json_object_end(j);
 		return;
 	}

@@ -198,3 +198,13 @@ void json_kbool(struct json *j, const char *key, bool v)
 	json_key(j, key);
 	json_bool(j, v);
 }
+
+void json_ksource(struct json *j, const char *file, int line)
+{
+	json_kstring(j, "file", file);
+	json_key(j, "line");
+	if (file)
+		json_int(j, line);
+	else
+		json_null(j);
+}

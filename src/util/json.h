@@ -50,5 +50,7 @@ void json_kuint(struct json *j, const char *key, uint64_t v);
 void json_kint(struct json *j, const char *key, int64_t v);
 void json_khex(struct json *j, const char *key, uint64_t v);
 void json_kbool(struct json *j, const char *key, bool v);
+/* "file" and "line" of a source location; both null if file is NULL */
+void json_ksource(struct json *j, const char *file, int line);
 
 #endif
