@@ -175,6 +175,23 @@ static inline struct json *session_json_taken(struct session *s)
 {
 	return s->json_result ? &s->json_writer : NULL;
 }
+/*
+ * A command that runs another once per item (foreach) answers with an
+ * array of objects: begin gives the array's writer (NULL in text mode),
+ * the caller opens each item's object and writes what names it, each_run
+ * adds the inner command's "result" (or its "text" lines), and the caller
+ * closes the object; end closes the array.
+ */
+struct session_json_each {
+	struct json list;
+	FILE *out;
+};
+struct json *session_json_each_begin(struct session *s,
+				     struct session_json_each *e);
+void session_json_each_run(struct session *s, struct session_json_each *e,
+			   int (*run)(void *arg), void *arg);
+void session_json_each_end(struct session *s, struct session_json_each *e);
+
 struct command;
 /* Run a command with its answer made one JSON document on out: its
  * result, or its text output as lines, with what it said on stderr. */

@@ -18,24 +18,67 @@ struct json *session_json(struct session *s)
 	if (!s->json_offered)
 		return NULL;
 	s->json_offered = false;
+	/* a command that wrote text first (task's header before the
+	 * structure) goes on in text: its answer is its text */
+	if (ftell(s->out) > 0)
+		return NULL;
 	s->json_result = true;
 	json_init(&s->json_writer, s->out);
 	return &s->json_writer;
 }
 
-/* text's lines as strings (the last newline ends the last line) */
-static void lines(struct json *j, const char *text, size_t len)
+/* Did the command write one JSON value and nothing else (len bytes)? */
+static bool whole_value(const struct session *s, size_t len)
 {
-	while (len) {
-		const char *nl = memchr(text, '\n', len);
-		size_t n = nl ? (size_t)(nl - text) : len;
+	return s->json_result && !s->json_writer.depth && len &&
+	       s->json_writer.closed_at == (long)len;
+}
 
-		json_string_len(j, text, n);
-		if (!nl)
-			break;
-		text += n + 1;
-		len -= n + 1;
+struct json *session_json_each_begin(struct session *s,
+				     struct session_json_each *e)
+{
+	*e = (struct session_json_each){ .out = s->out };
+	if (!session_json(s))
+		return NULL;
+	json_init(&e->list, s->out);
+	json_array(&e->list);
+	return &e->list;
+}
+
+void session_json_each_run(struct session *s, struct session_json_each *e,
+			   int (*run)(void *arg), void *arg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+
+	if (!mem) {
+		json_null(&e->list);
+		return;
 	}
+	s->out = mem;
+	s->json_offered = true;
+	s->json_result = false;
+	run(arg);
+	s->json_offered = false;
+	fclose(mem);
+	s->out = e->out;
+	if (whole_value(s, len)) {
+		json_key(&e->list, "result");
+		json_raw(&e->list, text, len);
+	} else {
+		json_key(&e->list, "text");
+		json_lines(&e->list, text, len);
+	}
+	free(text);
+}
+
+void session_json_each_end(struct session *s, struct session_json_each *e)
+{
+	json_array_end(&e->list);
+	/* the command's answer is the list */
+	s->json_result = true;
+	s->json_writer = e->list;
 }
 
 /* The messages the command wrote to stderr (fd 2 pointed at a memory
@@ -54,6 +97,19 @@ static char *read_back(int fd, size_t *len)
 	}
 	*len = (size_t)end;
 	return buf;
+}
+
+/* text (len bytes, malloc'd or NULL) with line after it */
+static char *realloc_append(char *text, size_t *len, const char *line)
+{
+	size_t n = strlen(line);
+	char *t = realloc(text, *len + n);
+
+	if (!t)
+		return text;
+	memcpy(t + *len, line, n);
+	*len += n;
+	return t;
 }
 
 int session_json_run(struct session *s, const struct command *c, int argc,
@@ -113,27 +169,26 @@ int session_json_run(struct session *s, const struct command *c, int argc,
 		free(args[i]);
 	free(args);
 	json_kint(&j, "status", rc > 0 ? rc : 0);
-	/* a command that stopped half way through its value (depth not back
-	 * to 0) gives null and says so, rather than a broken document */
-	cut = s->json_result && (s->json_writer.depth || !text_len);
-	if (s->json_result) {
+	/* a command that stopped half way through its value, or wrote
+	 * text after it, gives its output as text lines and says so,
+	 * rather than a broken document */
+	cut = s->json_result && !whole_value(s, text_len);
+	if (s->json_result && !cut) {
 		json_key(&j, "result");
-		if (cut)
-			json_null(&j);
-		else
-			json_raw(&j, text, text_len);
+		json_raw(&j, text, text_len);
 	} else {
 		json_key(&j, "text");
-		json_array(&j);
-		lines(&j, text, text_len);
-		json_array_end(&j);
+		json_lines(&j, text, text_len);
 	}
 	json_key(&j, "messages");
-	json_array(&j);
-	lines(&j, errs, errs_len);
-	if (cut)
-		json_string(&j, "crash: the command's JSON answer was cut short");
-	json_array_end(&j);
+	if (cut) {
+		/* the lines, and one more */
+		errs = realloc_append(errs, &errs_len, "crash: the command's "
+				      "JSON answer was cut short or mixed "
+				      "with text: its output is shown as "
+				      "text\n");
+	}
+	json_lines(&j, errs, errs_len);
 	json_object_end(&j);
 	fputc('\n', out);
 	s->json_result = false;

@@ -248,8 +248,44 @@ static int run_ps(struct session *s, int nflags, char **flags,
 	return rc;
 }
 
+/* The command on one task, as foreach shows it. */
+struct one_task {
+	struct session *s;
+	const char *cmd;
+	int nflags;
+	char **flags;
+	const struct task *t;
+	bool blank_before;	/* not the first task, in text */
+	int rc;
+};
+
+static int run_one(void *arg)
+{
+	struct one_task *o = arg;
+	struct session *s = o->s;
+
+	if (!strcmp(o->cmd, "set")) {
+		if (o->blank_before)
+			fputc('\n', s->out);
+		print_task_header(s->out, o->t);
+		print_context(s, o->t);
+		return o->rc = 0;
+	}
+	if (!strcmp(o->cmd, "files")) {
+		if (o->blank_before)
+			fputc('\n', s->out);
+		return o->rc = files_of(s, o->t, false);
+	}
+	/* task ends each task with its own blank line */
+	if (o->blank_before && strcmp(o->cmd, "task"))
+		fputc('\n', s->out);
+	return o->rc = run_on(s, o->cmd, o->nflags, o->flags, o->t);
+}
+
 int cmd_foreach(struct session *s, int argc, char **argv)
 {
+	struct session_json_each each;
+	struct json *jl;
 	const struct task_table *t;
 	const struct task *saved = s->context, **list = NULL;
 	struct foreach_req r = { 0 };
@@ -325,26 +361,28 @@ int cmd_foreach(struct session *s, int argc, char **argv)
 		goto out;
 	}
 	progress_begin("foreach");
+	jl = session_json_each_begin(s, &each);
 	for (i = 0; i < n && !interrupted(); i++) {
+		struct one_task one = { s, cmd, argc - a, argv + a, list[i],
+					i > 0 && !jl, 0 };
+
 		progress_update(i, n);
-		if (!strcmp(cmd, "set")) {
-			if (i)
-				fputc('\n', s->out);
-			print_task_header(s->out, list[i]);
-			print_context(s, list[i]);
+		if (!jl) {
+			rc |= run_one((void *)&one);
 			continue;
 		}
-		if (!strcmp(cmd, "files")) {
-			if (i)
-				fputc('\n', s->out);
-			rc |= files_of(s, list[i], false);
-			continue;
-		}
-		/* task ends each task with its own blank line */
-		if (i && strcmp(cmd, "task"))
-			fputc('\n', s->out);
-		rc |= run_on(s, cmd, argc - a, argv + a, list[i]);
+		/* JSON: an object per task, with the command's answer */
+		json_object(jl);
+		json_kint(jl, "pid", list[i]->pid);
+		json_khex(jl, "task", list[i]->addr);
+		json_kstring(jl, "command", list[i]->comm);
+		session_json_each_run(s, &each, run_one, &one);
+		json_kint(jl, "status", one.rc > 0);
+		json_object_end(jl);
+		rc |= one.rc;
 	}
+	if (jl)
+		session_json_each_end(s, &each);
 out:
 	for (a = 0; a < r.nsel; a++)
 		if (r.sel[a].kind == SEL_REGEX)

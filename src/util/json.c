@@ -35,6 +35,8 @@ static void end(struct json *j, int c)
 	fputc(c, j->out);
 	if (j->depth)
 		j->depth--;
+	if (!j->depth)
+		j->closed_at = ftell(j->out);
 }
 
 void json_object(struct json *j) { begin(j, '{'); }
@@ -207,4 +209,20 @@ void json_ksource(struct json *j, const char *file, int line)
 		json_int(j, line);
 	else
 		json_null(j);
+}
+
+void json_lines(struct json *j, const char *text, size_t len)
+{
+	json_array(j);
+	while (len) {
+		const char *nl = memchr(text, '\n', len);
+		size_t n = nl ? (size_t)(nl - text) : len;
+
+		json_string_len(j, text, n);
+		if (!nl)
+			break;
+		text += n + 1;
+		len -= n + 1;
+	}
+	json_array_end(j);
 }

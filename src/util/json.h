@@ -17,6 +17,7 @@ struct json {
 	unsigned int depth;
 	bool after_key;			/* a value follows "key": */
 	bool not_first[JSON_MAX_DEPTH];	/* a comma before the next item */
+	long closed_at;		/* where the outermost object or array ended */
 };
 
 void json_init(struct json *j, FILE *out);
@@ -43,6 +44,9 @@ void json_null(struct json *j);
 void json_hex(struct json *j, uint64_t v);
 /* A value that is already JSON text (a document built elsewhere). */
 void json_raw(struct json *j, const char *text, size_t len);
+
+/* text as an array of its lines (a last newline ends the last line) */
+void json_lines(struct json *j, const char *text, size_t len);
 
 /* key and value at once, for objects */
 void json_kstring(struct json *j, const char *key, const char *s);

@@ -300,6 +300,10 @@ def check_set(d, facts, schema):
         ("bt 1 2", "bt"),
         ("bt -f", None),
         ("bt 999999", "bt"),
+        ("foreach bt", "foreach"),
+        ("foreach RU ps", "ps"),
+        ("foreach 1 task -R pid", "foreach"),
+        ("task -R pid 1", None),
         ("log -m", "log"),
         ("mod", "mod"),
         ("sym -l", "sym"),
@@ -410,6 +414,27 @@ def check_set(d, facts, schema):
                                         d999["messages"]),
            "json %s: bt of no task: empty, the message kept" % kver,
            repr(d999))
+    # foreach bt: an object per task, its result bt's, as foreach bt's text
+    fe = by["foreach bt"]["result"]
+    j = [tr for e in fe for tr in json_bt_traces(e["result"])]
+    j = [(p, k, [f[:3] + (None,) for f in fr]) for p, k, fr in j]
+    t = bt_traces(txt["foreach bt"])
+    report(j == t and len(fe) > 10 and
+           all(e["pid"] == e["result"][0]["pid"] and
+               e["task"] == e["result"][0]["task"] for e in fe),
+           "json %s: foreach bt: every task's trace as the text (%d)" %
+           (kver, len(fe)), "json %r\ntext %r" % (j[:1], t[:1]))
+    report(json_ps_rows(by["foreach RU ps"]["result"]) ==
+           ps_rows(txt["foreach RU ps"]),
+           "json %s: foreach RU ps: ps's result" % kver, "")
+    # task prints a header before the structure: its answer is text, in
+    # foreach too (a mixed answer would not be JSON)
+    e = by["foreach 1 task -R pid"]["result"]
+    report(len(e) == 1 and e[0]["text"] ==
+           txt["foreach 1 task -R pid"].splitlines() and
+           by["task -R pid 1"]["text"] == txt["task -R pid 1"].splitlines(),
+           "json %s: task's header and structure stay text" % kver,
+           repr(e)[:300])
     report(by["bt -f"].get("text") == txt["bt -f"].splitlines(),
            "json %s: bt -f (no JSON form) as text lines" % kver,
            repr(by["bt -f"])[:300])
