@@ -100,7 +100,9 @@ struct runq_req {
 	struct kernel k;
 	const struct task_table *t;
 	struct runq *r;
-	bool *cpus;		/* [t->ncpus]: the cpus to show */
+	unsigned int ncpus;	/* the cpus there are: up to the highest
+				 * present one */
+	bool *cpus;		/* [ncpus]: the cpus to show */
 	int rc;
 };
 
@@ -209,7 +211,7 @@ static void show_queues(struct runq_req *q)
 	FILE *out = q->s->out;
 	unsigned int cpu, shown = 0;
 
-	for (cpu = 0; cpu < q->t->ncpus && !interrupted(); cpu++) {
+	for (cpu = 0; cpu < q->ncpus && !interrupted(); cpu++) {
 		struct runq_list l = { 0 };
 		struct runq_cpu c;
 		struct error *err;
@@ -294,7 +296,7 @@ static void show_groups(struct runq_req *q)
 		print_error(q, error_prefix(err, "-g"));
 		return;
 	}
-	for (cpu = 0; cpu < q->t->ncpus && !interrupted(); cpu++) {
+	for (cpu = 0; cpu < q->ncpus && !interrupted(); cpu++) {
 		struct runq_list l = { 0 };
 		uint64_t queue = 0;
 
@@ -336,7 +338,7 @@ static void show_on_rq(struct runq_req *q)
 	unsigned int cpu;
 	size_t i;
 
-	for (cpu = 0; cpu < q->t->ncpus && !interrupted(); cpu++) {
+	for (cpu = 0; cpu < q->ncpus && !interrupted(); cpu++) {
 		size_t n = 0;
 
 		if (!q->cpus[cpu])
@@ -386,7 +388,7 @@ static void show_timestamps(struct runq_req *q)
 	bool hex = q->s->radix == 16;
 	unsigned int cpu;
 
-	for (cpu = 0; cpu < q->t->ncpus && !interrupted(); cpu++) {
+	for (cpu = 0; cpu < q->ncpus && !interrupted(); cpu++) {
 		const struct task *cur;
 		uint64_t clock;
 		char buf[32];
@@ -434,7 +436,7 @@ static int by_clock(const void *a, const void *b)
 /* -T: every cpu, the latest clock first. */
 static void show_lag(struct runq_req *q)
 {
-	unsigned int n = q->t->ncpus, cpu, i = 0;
+	unsigned int n = q->ncpus, cpu, i = 0;
 	struct lag *lag = calloc(n ? n : 1, sizeof(*lag));
 
 	if (!lag) {
@@ -473,7 +475,7 @@ static int format_ns(char *buf, size_t size, uint64_t ns)
 static void show_running_time(struct runq_req *q)
 {
 	FILE *out = q->s->out;
-	unsigned int n = q->t->ncpus, cpu;
+	unsigned int n = q->ncpus, cpu;
 	int max_indent = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : 4;
 	int days_width = 0;
 
@@ -509,6 +511,28 @@ static void show_running_time(struct runq_req *q)
 		task_id(out, cur);
 		fputc('\n', out);
 	}
+}
+
+/* The cpus to show: up to the highest present one (the kernel may have
+ * room for more, nr_cpu_ids, that were never brought up), as the classic
+ * crash counts them. */
+static unsigned int present_cpus(const struct kernel *k, unsigned int ncpus)
+{
+	unsigned int cpu, n = 0;
+
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		bool set = false;
+		struct error *err = kernel_cpu_in_mask(k, "__cpu_present_mask",
+						       cpu, &set);
+
+		if (err) {
+			error_free(err);
+			return ncpus;
+		}
+		if (set)
+			n = cpu + 1;
+	}
+	return n ? n : ncpus;
 }
 
 int cmd_runq(struct session *s, int argc, char **argv)
@@ -553,19 +577,21 @@ int cmd_runq(struct session *s, int argc, char **argv)
 		error_free(err);
 		return 1;
 	}
-	q.cpus = calloc(q.t->ncpus ? q.t->ncpus : 1, sizeof(*q.cpus));
+	q.ncpus = present_cpus(&q.k, q.t->ncpus);
+	q.cpus = calloc(q.ncpus ? q.ncpus : 1, sizeof(*q.cpus));
 	if (!q.cpus) {
 		runq_close(q.r);
 		fprintf(stderr, "runq: out of memory\n");
 		return 1;
 	}
-	if (cpus && !parse_cpus(cpus, q.t->ncpus, q.cpus)) {
+	if (cpus && !parse_cpus(cpus, q.ncpus, q.cpus)) {
 		free(q.cpus);
 		runq_close(q.r);
 		return 1;
 	}
 	if (!cpus)
-		memset(q.cpus, 1, q.t->ncpus * sizeof(*q.cpus));
+		for (unsigned int i = 0; i < q.ncpus; i++)
+			q.cpus[i] = true;
 	switch (mode) {
 	case 't':
 		show_timestamps(&q);
