@@ -31,6 +31,7 @@ static const struct command commands[] = {
 	{ "q", cmd_quit, "leave the session", quit_help },
 	{ "rd", cmd_rd, "read memory", rd_help },
 	{ "repeat", cmd_repeat, "repeat a command", repeat_help },
+	{ "runq", cmd_runq, "run queue", runq_help },
 	{ "set", cmd_set, "set a process context or internal crash variable",
 	  set_help },
 	{ "struct", cmd_struct, "structure contents", struct_help },

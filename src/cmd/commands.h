@@ -97,6 +97,7 @@ int cmd_ptov(struct session *s, int argc, char **argv);
 int cmd_quit(struct session *s, int argc, char **argv);
 int cmd_rd(struct session *s, int argc, char **argv);
 int cmd_repeat(struct session *s, int argc, char **argv);
+int cmd_runq(struct session *s, int argc, char **argv);
 int cmd_set(struct session *s, int argc, char **argv);
 int cmd_struct(struct session *s, int argc, char **argv);
 int cmd_sym(struct session *s, int argc, char **argv);
@@ -116,5 +117,6 @@ extern const char *const bt_help[], *const foreach_help[], *const mach_help[],
 	*const files_help[];
 extern const char *const alias_help[], *const pointer_help[],
 	*const repeat_help[];
+extern const char *const runq_help[];
 
 #endif
