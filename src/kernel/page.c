@@ -14,7 +14,7 @@
 #include "kernel.h"
 #include "page.h"
 
-struct error *page_vmemmap(const struct kernel *k, uint64_t *base)
+static struct error *vmemmap(const struct kernel *k, uint64_t *base)
 {
 	const char *var = k->vm->arch->vmemmap_symbol;
 	uint64_t at;
@@ -31,7 +31,7 @@ struct error *page_info_read(const struct kernel *k, uint64_t paddr,
 {
 	struct kernel_field flags, mapping, index, count;
 	uint64_t base, size, v;
-	struct error *err = page_vmemmap(k, &base);
+	struct error *err = vmemmap(k, &base);
 
 	memset(out, 0, sizeof(*out));
 	if (!err)

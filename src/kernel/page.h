@@ -20,10 +20,6 @@ struct page_info {
 struct error *page_info_read(const struct kernel *k, uint64_t paddr,
 			     struct page_info *out);
 
-/* The address of the struct page array (vmemmap): frame pfn's struct page
- * is at base + pfn * sizeof(struct page). */
-struct error *page_vmemmap(const struct kernel *k, uint64_t *base);
-
 /* The names of the flags set in flags (the kernel's pageflag_names
  * table: "locked,referenced,..."), "" if none; up to size bytes. */
 struct error *page_flag_names(const struct kernel *k, uint64_t flags,
