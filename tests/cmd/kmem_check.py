@@ -22,6 +22,9 @@ from cmds_check import oracle_answers, run  # noqa: E402
 
 DRGN = os.path.join(TOP, "tests", "vmcores", "oracle-drgn")
 HELPER = os.path.join(TOP, "tests", "cmd", "kmem_drgn.py")
+# examples/drgn-ps.py: the workarounds drgn needs for QEMU's arm64 dumps
+# (arm64_drgn.py's open_program loads it)
+EXAMPLES = os.path.join(TOP, "tests", "vmcores", "examples")
 
 COMMANDS = ["kmem -i", "kmem -V", "kmem -z", "kmem -i -z", "kmem -i -V"]
 # where the classic crash refuses the command, it prints its own usage
@@ -74,7 +77,8 @@ def against_classic(d, facts):
 def drgn_answers(vmlinux, dump, cache):
     if os.path.exists(cache):
         return json.load(open(cache))
-    env = dict(os.environ, CACHE=os.path.join(ROOT, "oracles"))
+    env = dict(os.environ, CACHE=os.path.join(ROOT, "oracles"),
+               ORACLE_BIND_RO=EXAMPLES, DRGN_PS_DIR=EXAMPLES)
     p = subprocess.run([DRGN, HELPER, vmlinux, dump], capture_output=True,
                        text=True, env=env, stdin=subprocess.DEVNULL,
                        timeout=900)
