@@ -358,7 +358,7 @@ static struct error *mapping_pages(const struct kernel *k, uint64_t inode,
 static struct error *blockdev_pages(const struct kernel *k, uint64_t *pages)
 {
 	struct kernel_field link, bd_inode;
-	uint64_t head, next, entry, inode, n, count = 0;
+	uint64_t head, next, slow, entry, inode, n, count = 0;
 	const char *what;
 	struct error *err;
 
@@ -384,11 +384,21 @@ static struct error *blockdev_pages(const struct kernel *k, uint64_t *pages)
 	}
 	if (!err)
 		err = kernel_read_pointer(k, head, &next);
+	slow = head;
 	while (!err && next != head) {
 		if (++count > MAX_BDEV_INODES)
 			return error_create(ERR_FORMAT, "%s list at %#" PRIx64
 					    " does not end after %d entries",
 					    what, head, MAX_BDEV_INODES);
+		/* a loop that misses the head: a second walker at half the
+		 * pace meets the first one */
+		if (count % 2 == 0) {
+			err = kernel_read_pointer(k, slow, &slow);
+			if (!err && slow == next)
+				return error_create(ERR_FORMAT, "%s list at %#"
+						    PRIx64 " loops at entry %#"
+						    PRIx64, what, head, next);
+		}
 		if (interrupted())
 			return interrupt_error();
 		entry = next - link.offset;

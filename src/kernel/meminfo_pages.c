@@ -128,28 +128,41 @@ static struct error *layout(struct section_walk *w)
 	return NULL;
 }
 
-/* len bytes of struct pages at addr; what cannot be read, page by page,
- * is zeros (a page of no interest). */
-static void read_pages(struct section_walk *w, uint64_t addr, size_t len)
+/* len bytes at addr into buf, page by page if need be: a page the dump
+ * does not have (a page of zeros makedumpfile left out, say) is zeros;
+ * with any_error, so is a page that cannot be read for another reason. */
+static struct error *read_zero_filled(const struct kernel *k, uint64_t addr,
+				      void *buf, size_t len, bool any_error)
 {
-	uint64_t psize = w->k->vm->page_size, at = addr;
-	struct error *err = kernel_read(w->k, addr, w->buf, len);
+	uint64_t psize = k->vm->page_size, at = addr;
+	unsigned char *b = buf;
+	struct error *err = kernel_read(k, addr, buf, len);
 
 	if (!err)
-		return;
+		return NULL;
 	error_free(err);
 	while (at < addr + len) {
 		uint64_t n = psize - (at & (psize - 1));
 
 		if (n > addr + len - at)
 			n = addr + len - at;
-		err = kernel_read(w->k, at, w->buf + (at - addr), n);
+		err = kernel_read(k, at, b + (at - addr), n);
+		if (err && !any_error && !error_not_in_dump(err))
+			return err;
 		if (err) {
-			memset(w->buf + (at - addr), 0, n);
+			memset(b + (at - addr), 0, n);
 			error_free(err);
 		}
 		at += n;
 	}
+	return NULL;
+}
+
+/* len bytes of struct pages at addr; what cannot be read is zeros (pages
+ * of no interest), as the classic crash has it. */
+static void read_pages(struct section_walk *w, uint64_t addr, size_t len)
+{
+	error_free(read_zero_filled(w->k, addr, w->buf, len, true));
 }
 
 static uint64_t tally(struct section_walk *w, size_t n)
@@ -217,8 +230,11 @@ static struct error *walk(struct section_walk *w, meminfo_progress_fn progress,
 					   "roots", nr_roots);
 		if (!err && !(roots = calloc(nr_roots, 8)))
 			err = error_nomem();
+		if (!err)
+			err = read_zero_filled(k, root, roots, nr_roots * 8,
+					       false);
 		for (r = 0; !err && r < nr_roots; r++)
-			err = kernel_read_pointer(k, root + 8 * r, &roots[r]);
+			roots[r] = get64(&roots[r], w->big);
 		if (err) {
 			free(roots);
 			return error_prefix(err, "mem_section");
@@ -240,7 +256,8 @@ static struct error *walk(struct section_walk *w, meminfo_progress_fn progress,
 			progress(arg, r, nr_roots);
 		if (!roots[r])
 			continue;
-		err = kernel_read(k, roots[r], sections, per_root * w->ms_size);
+		err = read_zero_filled(k, roots[r], sections,
+				       per_root * w->ms_size, false);
 		if (err) {
 			err = error_prefix(err, "mem_section root %" PRIu64, r);
 			break;

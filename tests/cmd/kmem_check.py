@@ -31,13 +31,24 @@ COMMANDS = ["kmem -i", "kmem -V", "kmem -z", "kmem -i -z", "kmem -i -V"]
 # text after the error: only the error line is compared
 FIRST_LINE_ONLY = {"kmem -i -V"}
 # qemu-kaslr-novmci.elf has no VMCOREINFO note: the memory section layout
-# then comes from the kernel's own copy of the text in its memory
-X86_DUMPS = ["kdump-d31-lzo.kdump", "kdump-vmcore.elf",
-             "qemu-kaslr-vmci.elf", "qemu-kaslr-novmci.elf"]
+# then comes from the kernel's own copy of the text in its memory;
+# kdump-d31.elf leaves the pages of zeros out (most of the mem_section
+# root array)
+X86_DUMPS = ["kdump-d31-lzo.kdump", "kdump-vmcore.elf", "kdump-d31.elf",
+             "qemu-kaslr-vmci.elf", "qemu-kaslr-novmci.elf",
+             "qemu-kaslr-vmci-zlib.kdump"]
+# The arm64 dumps, and whose drgn answers each is checked against:
 # libkdumpfile cannot read QEMU's arm64 kdump files (64K blocks for a
-# 4K-page guest), so the ELF dumps and the makedumpfile ones are used
-ARM64_DUMPS = ["kdump-d31-lzo.kdump", "kdump-vmcore.elf",
-               "qemu-kaslr-vmci.elf"]
+# 4K-page guest), so that one is checked against the ELF dump QEMU took of
+# the same stopped guest.
+ARM64_DUMPS = {
+    "kdump-d31-lzo.kdump": "kdump-d31-lzo.kdump",
+    "kdump-vmcore.elf": "kdump-vmcore.elf",
+    "kdump-d31.elf": "kdump-d31.elf",
+    "qemu-kaslr-vmci.elf": "qemu-kaslr-vmci.elf",
+    "qemu-kaslr-vmci-zlib.kdump": "qemu-kaslr-vmci.elf",
+    "qemu-kaslr-novmci.elf": "qemu-kaslr-novmci.elf",
+}
 
 
 def ours(vmlinux, dump, cmds):
@@ -149,16 +160,17 @@ def against_drgn(d, facts):
     if not os.path.exists(DRGN):
         print("skip kmem %s: no drgn oracle" % kver)
         return
-    for fname in ARM64_DUMPS:
+    for fname, drgn_fname in ARM64_DUMPS.items():
         dump = os.path.join(d, fname)
-        if not os.path.exists(dump):
+        drgn_dump = os.path.join(d, drgn_fname)
+        if not os.path.exists(dump) or not os.path.exists(drgn_dump):
             print("skip kmem %s %s: no such dump" % (kver, fname))
             continue
         key = hashlib.sha256(open(HELPER, "rb").read()).hexdigest()[:12]
         cache = os.path.join(d, "oracle-cache",
-                             "%s.kmem-drgn-%s.json" % (fname, key))
+                             "%s.kmem-drgn-%s.json" % (drgn_fname, key))
         try:
-            want = drgn_answers(vmlinux, dump, cache)
+            want = drgn_answers(vmlinux, drgn_dump, cache)
         except (RuntimeError, ValueError, subprocess.TimeoutExpired) as e:
             report(False, "kmem %s %s: drgn" % (kver, fname), str(e))
             continue
