@@ -353,7 +353,7 @@ static void print_zones(struct kmem *km)
 
 		fprintf(km->out, "NODE: %u  ZONE: %u  ADDR: %" PRIx64
 			"  NAME: \"%s\"\n", z[i].node, z[i].index, z[i].addr,
-			z[i].name);
+			z[i].name[0] ? z[i].name : "(unknown) ");
 		if (z[i].err) {
 			complain(km, "ZONE", z[i].err);
 			fputc('\n', km->out);

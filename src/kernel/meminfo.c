@@ -251,7 +251,7 @@ static struct error *read_zone(const struct kernel *k, struct zone_info *z)
 	if (!err)
 		err = read_string(k, name, z->name, sizeof(z->name));
 	if (err) {
-		snprintf(z->name, sizeof(z->name), "(unknown)");
+		z->name[0] = '\0';
 		error_free(err);
 	}
 	err = kernel_field(k, "zone", "spanned_pages", &f);

@@ -43,7 +43,7 @@ struct zone_info {
 	unsigned int node;	/* the node's place among the nodes */
 	unsigned int index;	/* in the node's node_zones[] */
 	uint64_t addr;
-	char name[32];		/* "DMA32"; "(unknown)" if unreadable */
+	char name[32];		/* "DMA32"; "" if it cannot be read */
 	uint64_t spanned, present;
 	uint64_t wmark_min, wmark_low, wmark_high;
 	uint64_t nr_free;	/* vm_stat[NR_FREE_PAGES] */

@@ -128,9 +128,10 @@ static struct error *layout(struct section_walk *w)
 	return NULL;
 }
 
-/* len bytes at addr into buf, page by page if need be: a page the dump
- * does not have (a page of zeros makedumpfile left out, say) is zeros;
- * with any_error, so is a page that cannot be read for another reason. */
+/* len bytes at addr into buf, page by page if need be: a page left out of
+ * the dump (makedumpfile leaves out the pages of zeros) is zeros; with
+ * any_error, so is a page that cannot be read for another reason (an
+ * address that is not mapped, say). */
 static struct error *read_zero_filled(const struct kernel *k, uint64_t addr,
 				      void *buf, size_t len, bool any_error)
 {
@@ -147,7 +148,7 @@ static struct error *read_zero_filled(const struct kernel *k, uint64_t addr,
 		if (n > addr + len - at)
 			n = addr + len - at;
 		err = kernel_read(k, at, b + (at - addr), n);
-		if (err && !any_error && !error_not_in_dump(err))
+		if (err && !any_error && err->code != ERR_EXCLUDED)
 			return err;
 		if (err) {
 			memset(b + (at - addr), 0, n);

@@ -12,13 +12,18 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import struct
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dumpinfo_check import CRASH, ROOT, TOP, report  # noqa: E402
 from dumpinfo_check import classic_reads  # noqa: E402
 from cmds_check import oracle_answers, run  # noqa: E402
+from elf_patch import file_offset, pt_loads  # noqa: E402
+from elf_patch import vtop_output_physical  # noqa: E402
 
 DRGN = os.path.join(TOP, "tests", "vmcores", "oracle-drgn")
 HELPER = os.path.join(TOP, "tests", "cmd", "kmem_drgn.py")
@@ -200,6 +205,95 @@ def against_drgn(d, facts):
                "got %r, drgn %r" % (z, want["zones"]))
 
 
+def session(vmlinux, dump, script):
+    with tempfile.NamedTemporaryFile("w", suffix=".cmds", delete=False) as f:
+        f.write(script)
+    try:
+        return subprocess.run([CRASH, "-s", "-i", f.name, vmlinux, dump],
+                              capture_output=True, text=True,
+                              errors="replace", stdin=subprocess.DEVNULL,
+                              timeout=300)
+    finally:
+        os.unlink(f.name)
+
+
+def pointer_value(out):
+    m = re.search(r"= (?:\$\d+ = )?\([^)]*\) (0x[0-9a-f]+)", out)
+    return int(m.group(1), 16) if m else None
+
+
+def damage(d, facts):
+    """A copy of kdump-d31.elf with three things broken: the first
+    mem_section root pointer points nowhere, the block device inode list
+    loops on its first entry, the second zone's name points nowhere.
+    kmem -i must name what it cannot read and show every other line as
+    on the intact dump; kmem -z must show the zone's name as the classic
+    crash does when it cannot read it; no crash, no sanitizer report.
+    Where to write is found with our own p and vtop on the intact copy
+    (setting up, not the answer under test)."""
+    vmlinux = os.path.normpath(os.path.join(d, facts["vmlinux"]))
+    kver = "%s %s" % (facts["kernel_release"], facts.get("arch"))
+    src = os.path.join(d, "kdump-d31.elf")
+    if not os.path.exists(src):
+        print("skip kmem %s damage: no kdump-d31.elf" % kver)
+        return
+    probe = session(vmlinux, src, "p mem_section\n"
+                    "p blockdev_superblock->s_inodes.next\n"
+                    "p &node_data[0]->node_zones[1].name\n")
+    vals = [pointer_value(l) for l in probe.stdout.split("$")[1:]]
+    if len(vals) != 3 or None in vals:
+        report(False, "kmem %s damage: set-up" % kver, probe.stdout[:300] +
+               probe.stderr[:300])
+        return
+    roots, first, zname = vals
+    nowhere1, nowhere2 = 0xdead000000001000, 0xdead000000002000
+    writes = [(roots, nowhere1), (first, first), (zname, nowhere2)]
+    loads = pt_loads(src)
+    tmp = tempfile.mkdtemp(prefix="kmem-damage.")
+    try:
+        dst = os.path.join(tmp, "kdump-d31.elf")
+        shutil.copyfile(src, dst)
+        with open(dst, "r+b") as f:
+            for vaddr, value in writes:
+                v = session(vmlinux, src, "vtop %x\n" % vaddr)
+                pa = vtop_output_physical(v.stdout.splitlines())
+                off = None if pa is None else file_offset(loads, pa, 8)
+                if off is None:
+                    report(False, "kmem %s damage: set-up" % kver,
+                           "%x is not in the file" % vaddr)
+                    return
+                f.seek(off)
+                f.write(struct.pack("<Q", value))
+        script = "kmem -i\nkmem -z\n"
+        good = session(vmlinux, src, script)
+        bad = session(vmlinux, dst, script)
+        label = "kmem %s damage" % kver
+        clean = ("AddressSanitizer" not in bad.stderr and
+                 "runtime error" not in bad.stderr and bad.returncode == 0)
+        report(clean, label + ": the session goes on",
+               "rc %d, %s" % (bad.returncode, bad.stderr[-400:]))
+        errs = bad.stderr.splitlines()
+        report(any(l.startswith("kmem: SHARED: ") and
+                   ("%x" % nowhere1) in l for l in errs),
+               label + ": SHARED names the bad mem_section root",
+               "stderr %r" % errs[:4])
+        report(any(l.startswith("kmem: BUFFERS: ") and "loops" in l and
+                   ("%x" % first) in l for l in errs),
+               label + ": BUFFERS names the loop", "stderr %r" % errs[:4])
+        broken = ("SHARED", "BUFFERS", "CACHED")
+        keep = [l for l in good.stdout.splitlines()
+                if not l.strip().startswith(broken)]
+        keep = [l.replace('NAME: "DMA32"', 'NAME: "(unknown) "')
+                if "ZONE: 1 " in l else l for l in keep]
+        got = bad.stdout.splitlines()
+        report(got == keep, label + ": every other line as on the intact "
+               "dump", "got %r, want %r" % (
+                   [l for l in got if l not in keep][:3],
+                   [l for l in keep if l not in got][:3]))
+    finally:
+        shutil.rmtree(tmp)
+
+
 def usage_errors(d, facts):
     vmlinux = os.path.normpath(os.path.join(d, facts["vmlinux"]))
     dump = os.path.join(d, "kdump-d31-lzo.kdump")
@@ -230,6 +324,7 @@ def main():
                       facts["kernel_release"])
         else:
             against_drgn(d, facts)
+        damage(d, facts)
         usage_errors(d, facts)
 
 
