@@ -390,15 +390,13 @@ int cmd_kmem(struct session *s, int argc, char **argv)
 	int c;
 
 	optind = 0;
-	opterr = 0;
+	/* the classic crash's options: those we do not have say so */
 	while ((c = getopt(argc, argv, "gI:sS::rFfm:pvczCinl:L:PVoh")) != -1) {
 		switch (c) {
 		case 'i': info = true; break;
 		case 'V': vm_stat = true; break;
 		case 'z': zones = true; break;
 		case '?':
-			fprintf(stderr, "kmem: invalid option -- '%c'\n",
-				optopt);
 			command_usage(s->out, "kmem");
 			return 1;
 		default:
