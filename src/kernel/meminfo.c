@@ -380,7 +380,8 @@ static struct error *blockdev_pages(const struct kernel *k, uint64_t *pages)
 					   &s_inodes);
 		if (!err)
 			err = kernel_field(k, "inode", "i_sb_list", &link);
-		head = sb + s_inodes.offset;
+		if (!err)
+			head = sb + s_inodes.offset;
 	}
 	if (!err)
 		err = kernel_read_pointer(k, head, &next);
