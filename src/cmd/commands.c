@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	  foreach_help },
 	{ "help", cmd_help, "list commands, show a command's help, or "
 	  "describe the dump (-D, -n)", help_help },
+	{ "kmem", cmd_kmem, "kernel memory", kmem_help },
 	{ "log", cmd_log, "dump the kernel log", log_help },
 	{ "mach", cmd_mach, "machine specific data", mach_help },
 	{ "mod", cmd_mod, "module information and loading of symbols",

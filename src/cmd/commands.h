@@ -85,6 +85,7 @@ int cmd_eval(struct session *s, int argc, char **argv);
 int cmd_files(struct session *s, int argc, char **argv);
 int cmd_foreach(struct session *s, int argc, char **argv);
 int cmd_help(struct session *s, int argc, char **argv);
+int cmd_kmem(struct session *s, int argc, char **argv);
 int cmd_log(struct session *s, int argc, char **argv);
 int cmd_mach(struct session *s, int argc, char **argv);
 int cmd_mod(struct session *s, int argc, char **argv);
@@ -118,5 +119,6 @@ extern const char *const bt_help[], *const foreach_help[], *const mach_help[],
 extern const char *const alias_help[], *const pointer_help[],
 	*const repeat_help[];
 extern const char *const runq_help[];
+extern const char *const kmem_help[];
 
 #endif

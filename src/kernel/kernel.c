@@ -350,6 +350,23 @@ struct error *kernel_enumerator(const struct kernel *k, const char *name,
 				value);
 }
 
+struct error *kernel_enumerators(const struct kernel *k, const char *enum_name,
+				 const struct type_enumerator **ret, size_t *n)
+{
+	const struct type *t;
+	struct error *err;
+
+	if (!k->di)
+		return error_create(ERR_UNSUPPORTED, "enum %s: no debug info",
+				    enum_name);
+	err = debuginfo_type(k->di, enum_name, DWARF_INDEX_ENUM, &t);
+	if (!err) {
+		t = type_complete(debuginfo_types(k->di), t);
+		err = type_enumerators(debuginfo_types(k->di), t, ret, n);
+	}
+	return err ? error_prefix(err, "enum %s", enum_name) : NULL;
+}
+
 struct error *kernel_direct_map_base(const struct kernel *k, uint64_t *base)
 {
 	const struct arch_ops *arch;

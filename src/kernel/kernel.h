@@ -98,6 +98,13 @@ struct error *kernel_direct_map_base(const struct kernel *k, uint64_t *base);
 struct error *kernel_enumerator(const struct kernel *k, const char *name,
 				int64_t *value);
 
+/* The enumerators of enum enum_name ("zone_stat_item") in declaration
+ * order; they belong to the debug info (not to be freed). */
+struct type_enumerator;
+struct error *kernel_enumerators(const struct kernel *k, const char *enum_name,
+				 const struct type_enumerator **ret,
+				 size_t *n);
+
 /* Per-cpu data: the number of possible cpu ids, and where cpu's copy of
  * the per-cpu variable at addr lies. */
 struct error *kernel_nr_cpu_ids(const struct kernel *k, unsigned int *n);

@@ -1,0 +1,439 @@
+/*
+ * kmem: kernel memory.  -i (the memory usage summary), -V (the vm stat
+ * counters and vm events) and -z (the zones), in the classic crash's
+ * formats; the numbers come from kernel/meminfo.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../arch/vmem.h"
+#include "../kernel/kernel.h"
+#include "../kernel/meminfo.h"
+#include "../session.h"
+#include "../util/error.h"
+#include "../util/interrupt.h"
+#include "../util/progress.h"
+#include "commands.h"
+
+const char *const kmem_help[] = {
+	"NAME",
+	"  kmem - kernel memory",
+	"",
+	"SYNOPSIS",
+	"  kmem -i | -V | -z",
+	"",
+	"DESCRIPTION",
+	"  This command displays information about the use of kernel memory.",
+	"",
+	"        -i  displays general memory usage information: the total",
+	"            memory (totalram_pages), the free pages (each zone's",
+	"            NR_FREE_PAGES) and the used ones; SHARED, the pages that",
+	"            are not reserved and have more than one reference (a walk",
+	"            of every struct page of the present memory sections);",
+	"            BUFFERS, the page cache of the block devices; CACHED, the",
+	"            file pages less the swap cache and the buffers; SLAB; the",
+	"            huge pages of every hstate; swap; and the commit limit",
+	"            (the overcommit ratio or kbytes, plus swap) and the",
+	"            committed memory (vm_committed_as's global count, as the",
+	"            classic crash reads it: the per-cpu parts not yet folded",
+	"            into it are left out).  Pages, their size, and the",
+	"            percentage of the total each is.",
+	"        -V  displays the kernel's vm_zone_stat and vm_node_stat",
+	"            counters, and the vm_event_states counters summed over",
+	"            the cpus.",
+	"        -z  displays each memory node's zones: the address, the size",
+	"            (spanned pages) and, where fewer, the present pages, the",
+	"            min/low/high watermarks, and the zone's vm_stat counters.",
+	"",
+	"  -i and -z may be given together.  The classic crash's other options",
+	"  (-f, -F, -p, -c, -C, -v, -n, -s, -S, -r, -o, -h, -g, -l, -L, -P, -m,",
+	"  -I, an address to look up) are not supported yet.",
+	"",
+	"EXAMPLES",
+	"  Display memory usage information:",
+	"",
+	"    crash> kmem -i",
+	"                     PAGES        TOTAL      PERCENTAGE",
+	"        TOTAL MEM    76079     297.2 MB         ----",
+	"             FREE    64318     251.2 MB   84% of TOTAL MEM",
+	"             USED    11761      45.9 MB   15% of TOTAL MEM",
+	"           SHARED      431       1.7 MB    0% of TOTAL MEM",
+	"          BUFFERS        0            0    0% of TOTAL MEM",
+	"           CACHED     5234      20.4 MB    6% of TOTAL MEM",
+	"             SLAB     4029      15.7 MB    5% of TOTAL MEM",
+	"",
+	"       TOTAL HUGE        0            0         ----",
+	"        HUGE FREE        0            0    0% of TOTAL HUGE",
+	"",
+	"       TOTAL SWAP        0            0         ----",
+	"        SWAP USED        0            0    0% of TOTAL SWAP",
+	"        SWAP FREE        0            0    0% of TOTAL SWAP",
+	"",
+	"     COMMIT LIMIT    38039     148.6 MB         ----",
+	"        COMMITTED      288       1.1 MB    0% of TOTAL LIMIT",
+	"",
+	"  Display the zones:",
+	"",
+	"    crash> kmem -z",
+	"    NODE: 0  ZONE: 0  ADDR: ffff88f79f0b7000  NAME: \"DMA\"",
+	"      SIZE: 4095  PRESENT: 3998  MIN/LOW/HIGH: 28/35/42",
+	"      VM_STAT:",
+	"            NR_FREE_PAGES: 3808",
+	"    NR_ZONE_INACTIVE_ANON: 0",
+	"    ...",
+	"",
+	"    NODE: 0  ZONE: 2  ADDR: ffff88f79f0b7c00  NAME: \"Normal\"",
+	"      [unpopulated]",
+	NULL
+};
+
+struct kmem {
+	struct session *s;
+	FILE *out;
+	uint64_t page_size;
+	int rc;
+};
+
+/* An error about one value: the other values are still shown. */
+static void complain(struct kmem *km, const char *what,
+		     const struct error *err)
+{
+	fflush(km->out);
+	fprintf(stderr, "kmem: %s: %s\n", what, err->message);
+	km->rc = 1;
+}
+
+/* "297.2 MB", "2 GB", "512 KB", "0": as the classic crash's
+ * pages_to_size() writes a number of pages. */
+static void pages_to_size(uint64_t pages, uint64_t page_size, char *buf,
+			  size_t size)
+{
+	double total = (double)pages * (double)page_size;
+	char *p;
+
+	if (!pages)
+		snprintf(buf, size, "0");
+	else if (total >= 1073741824.0)
+		snprintf(buf, size, "%.1f GB", total / 1073741824.0);
+	else if (total >= 1048576.0)
+		snprintf(buf, size, "%.1f MB", total / 1048576.0);
+	else
+		snprintf(buf, size, "%" PRIu64 " KB",
+			 (uint64_t)(total / 1024.0));
+	p = strstr(buf, ".0 ");
+	if (p)
+		memmove(p, p + 2, strlen(p + 2) + 1);
+}
+
+/* "    TOTAL MEM    76079     297.2 MB         ----" */
+static void line_total(struct kmem *km, const char *label, uint64_t pages)
+{
+	char size[32];
+
+	pages_to_size(pages, km->page_size, size, sizeof(size));
+	fprintf(km->out, "%13s  %7" PRId64 "  %11s         ----\n", label,
+		(int64_t)pages, size);
+}
+
+/* "         FREE    64318     251.2 MB   84% of TOTAL MEM": 0% of a total
+ * of 0, as the classic crash has it; "----" if the total is unknown. */
+static void line_part(struct kmem *km, const char *label, uint64_t pages,
+		      uint64_t of, bool of_known, const char *of_label)
+{
+	char size[32];
+
+	pages_to_size(pages, km->page_size, size, sizeof(size));
+	if (!of_known) {
+		fprintf(km->out, "%13s  %7" PRId64 "  %11s         ----\n",
+			label, (int64_t)pages, size);
+		return;
+	}
+	fprintf(km->out, "%13s  %7" PRId64 "  %11s  %3" PRIu64 "%% of %s\n",
+		label, (int64_t)pages, size, of ? pages * 100 / of : 0,
+		of_label);
+}
+
+static void progress_cb(void *arg, uint64_t done, uint64_t total)
+{
+	(void)arg;
+	progress_update(done, total);
+}
+
+static void print_info(struct kmem *km)
+{
+	struct kernel k = session_kernel(km->s);
+	struct meminfo mi;
+	uint64_t shared = 0, total;
+	struct error *err_shared;
+	bool known;
+
+	meminfo_read(&k, &mi);
+	progress_begin("kmem: struct pages");
+	err_shared = meminfo_shared_pages(&k, progress_cb, NULL, &shared);
+	progress_end();
+	if (err_shared && err_shared->code == ERR_INTERRUPTED) {
+		complain(km, "-i", err_shared);
+		error_free(err_shared);
+		meminfo_free(&mi);
+		return;
+	}
+	total = mi.err_totalram ? 0 : mi.totalram;
+	known = !mi.err_totalram;
+
+	fprintf(km->out, "                 PAGES        TOTAL      "
+		"PERCENTAGE\n");
+	if (mi.err_totalram)
+		complain(km, "TOTAL MEM", mi.err_totalram);
+	else
+		line_total(km, "TOTAL MEM", mi.totalram);
+	if (mi.err_free) {
+		complain(km, "FREE", mi.err_free);
+	} else {
+		line_part(km, "FREE", mi.free, total, known, "TOTAL MEM");
+		if (total)
+			line_part(km, "USED", mi.totalram - mi.free, total,
+				  known, "TOTAL MEM");
+	}
+	if (err_shared)
+		complain(km, "SHARED", err_shared);
+	else
+		line_part(km, "SHARED", shared, total, known, "TOTAL MEM");
+	if (mi.err_buffers)
+		complain(km, "BUFFERS", mi.err_buffers);
+	else
+		line_part(km, "BUFFERS", mi.buffers, total, known, "TOTAL MEM");
+	if (mi.err_cached) {
+		complain(km, "CACHED", mi.err_cached);
+	} else {
+		if (mi.cached < 0) {
+			fflush(km->out);
+			fprintf(stderr, "kmem: page_cache_size went negative "
+				"(%" PRId64 "), setting to 0\n", mi.cached);
+			mi.cached = 0;
+		}
+		line_part(km, "CACHED", (uint64_t)mi.cached, total, known,
+			  "TOTAL MEM");
+	}
+	if (mi.err_slab)
+		complain(km, "SLAB", mi.err_slab);
+	else
+		line_part(km, "SLAB", mi.slab, total, known, "TOTAL MEM");
+	if (mi.highmem) {
+		fflush(km->out);
+		fprintf(stderr, "kmem: TOTAL HIGH: high memory (32-bit "
+			"kernels) is not supported\n");
+	}
+
+	fputc('\n', km->out);
+	if (mi.err_huge) {
+		complain(km, "TOTAL HUGE", mi.err_huge);
+	} else {
+		line_total(km, "TOTAL HUGE", mi.huge_total);
+		line_part(km, "HUGE FREE", mi.huge_free, mi.huge_total, true,
+			  "TOTAL HUGE");
+	}
+
+	fputc('\n', km->out);
+	if (mi.has_swap && mi.err_swap) {
+		complain(km, "TOTAL SWAP", mi.err_swap);
+	} else if (mi.has_swap) {
+		line_total(km, "TOTAL SWAP", mi.swap_total);
+		line_part(km, "SWAP USED", mi.swap_used, mi.swap_total, true,
+			  "TOTAL SWAP");
+		line_part(km, "SWAP FREE", mi.swap_total - mi.swap_used,
+			  mi.swap_total, true, "TOTAL SWAP");
+	}
+
+	if (mi.has_commit) {
+		fputc('\n', km->out);
+		if (mi.err_commit) {
+			complain(km, "COMMIT LIMIT", mi.err_commit);
+		} else {
+			line_total(km, "COMMIT LIMIT", mi.commit_limit);
+			/* no limit: no percentage of it */
+			line_part(km, "COMMITTED", (uint64_t)mi.committed,
+				  mi.commit_limit, mi.commit_limit != 0,
+				  "TOTAL LIMIT");
+		}
+	}
+	error_free(err_shared);
+	meminfo_free(&mi);
+}
+
+static size_t longest(const struct vm_counters *c, size_t width)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->names[i] && strlen(c->names[i]) > width)
+			width = strlen(c->names[i]);
+	return width;
+}
+
+static void print_counters(struct kmem *km, const struct vm_counters *c,
+			   size_t width, bool is_unsigned)
+{
+	size_t i;
+
+	for (i = 0; i < c->n && !interrupted(); i++) {
+		char unnamed[32];
+		const char *name = c->names[i];
+
+		if (!name) {
+			snprintf(unnamed, sizeof(unnamed), "[%zu]", i);
+			name = unnamed;
+		}
+		if (is_unsigned)
+			fprintf(km->out, "%*s: %" PRIu64 "\n", (int)width, name,
+				(uint64_t)c->values[i]);
+		else
+			fprintf(km->out, "%*s: %" PRId64 "\n", (int)width, name,
+				c->values[i]);
+	}
+}
+
+static void print_vm_stats(struct kmem *km)
+{
+	struct kernel k = session_kernel(km->s);
+	struct vm_counters zone, node, events;
+	struct error *ez, *en, *ee;
+	size_t width = 0;
+
+	ez = meminfo_zone_stat(&k, 0, &zone);
+	en = meminfo_node_stat(&k, &node);
+	if (!ez)
+		width = longest(&zone, width);
+	if (!en)
+		width = longest(&node, width);
+	fprintf(km->out, "  VM_ZONE_STAT:\n");
+	if (ez)
+		complain(km, "VM_ZONE_STAT", ez);
+	else
+		print_counters(km, &zone, width, false);
+	fprintf(km->out, "\n  VM_NODE_STAT:\n");
+	if (en)
+		complain(km, "VM_NODE_STAT", en);
+	else
+		print_counters(km, &node, width, false);
+
+	ee = meminfo_vm_events(&k, &events);
+	fprintf(km->out, "\n  VM_EVENT_STATES:\n");
+	if (ee)
+		complain(km, "VM_EVENT_STATES", ee);
+	else
+		print_counters(km, &events, longest(&events, 0), true);
+	error_free(ez);
+	error_free(en);
+	error_free(ee);
+	if (!ez)
+		vm_counters_free(&zone);
+	if (!en)
+		vm_counters_free(&node);
+	if (!ee)
+		vm_counters_free(&events);
+}
+
+static void print_zones(struct kmem *km)
+{
+	struct kernel k = session_kernel(km->s);
+	struct zone_info *z;
+	size_t n, i;
+	struct error *err = meminfo_zones(&k, &z, &n);
+
+	if (err) {
+		complain(km, "-z", err);
+		error_free(err);
+		return;
+	}
+	for (i = 0; i < n && !interrupted(); i++) {
+		struct vm_counters c;
+
+		fprintf(km->out, "NODE: %u  ZONE: %u  ADDR: %" PRIx64
+			"  NAME: \"%s\"\n", z[i].node, z[i].index, z[i].addr,
+			z[i].name[0] ? z[i].name : "(unknown) ");
+		if (z[i].err) {
+			complain(km, "ZONE", z[i].err);
+			fputc('\n', km->out);
+			continue;
+		}
+		if (!z[i].spanned) {
+			fprintf(km->out, "  [unpopulated]\n\n");
+			continue;
+		}
+		fprintf(km->out, "  SIZE: %" PRIu64, z[i].spanned);
+		if (z[i].present < z[i].spanned)
+			fprintf(km->out, "  PRESENT: %" PRIu64, z[i].present);
+		fprintf(km->out, "  MIN/LOW/HIGH: %" PRIu64 "/%" PRIu64 "/%"
+			PRIu64 "\n", z[i].wmark_min, z[i].wmark_low,
+			z[i].wmark_high);
+		fprintf(km->out, "  VM_STAT:\n");
+		err = meminfo_zone_stat(&k, z[i].addr, &c);
+		if (err) {
+			complain(km, "VM_STAT", err);
+			error_free(err);
+		} else {
+			print_counters(km, &c, longest(&c, 0), false);
+			vm_counters_free(&c);
+		}
+		fprintf(km->out, "\n\n");
+	}
+	meminfo_zones_free(z, n);
+}
+
+int cmd_kmem(struct session *s, int argc, char **argv)
+{
+	struct kmem km = { .s = s, .out = s->out };
+	bool info = false, vm_stat = false, zones = false;
+	int c;
+
+	optind = 0;
+	/* the classic crash's options: those we do not have say so */
+	while ((c = getopt(argc, argv, "gI:sS::rFfm:pvczCinl:L:PVoh")) != -1) {
+		switch (c) {
+		case 'i': info = true; break;
+		case 'V': vm_stat = true; break;
+		case 'z': zones = true; break;
+		case '?':
+			command_usage(s->out, "kmem");
+			return 1;
+		default:
+			fprintf(stderr, "kmem: -%c: not supported yet\n", c);
+			return 1;
+		}
+	}
+	if (info && vm_stat) {
+		fprintf(stderr, "kmem: only one flag allowed!\n");
+		command_usage(s->out, "kmem");
+		return 1;
+	}
+	if (optind < argc) {
+		if (info || vm_stat || zones) {
+			fprintf(stderr, "kmem: no address arguments allowed "
+				"with this option\n");
+			command_usage(s->out, "kmem");
+		} else {
+			fprintf(stderr, "kmem: %s: looking up an address is "
+				"not supported yet\n", argv[optind]);
+		}
+		return 1;
+	}
+	if (!info && !vm_stat && !zones) {
+		command_usage(s->out, "kmem");
+		return 1;
+	}
+	if (!s->vmem || !s->debuginfo) {
+		fprintf(stderr, "kmem: needs the vmlinux and kernel memory\n");
+		return 1;
+	}
+	km.page_size = s->vmem->page_size;
+	if (info)
+		print_info(&km);
+	if (zones && !interrupted())
+		print_zones(&km);
+	if (vm_stat && !interrupted())
+		print_vm_stats(&km);
+	return km.rc;
+}
