@@ -55,10 +55,11 @@ const char *const dis_help[] = {
 	"        after up to five lines before it.  If a \"count\" argument is",
 	"        entered, it is the number of lines shown after the marked",
 	"        one; otherwise the listing ends with the function.",
-	"      -b [num]  sets the number of encoded bytes skipped after a kernel",
-	"        BUG (\"ud2\") instruction; alone, displays it.  Kernels of these",
-	"        versions keep their BUG data in a table, not after the",
-	"        instruction, so the number is 0 unless set.",
+	"      -b [num]  sets the number of encoded bytes to skip after a kernel",
+	"        BUG (\"ud2\") instruction; alone, displays it (0 unless set:",
+	"        x86_64 kernels keep their BUG data in a table, not after the",
+	"        instruction).  As in the classic crash on x86_64, the number",
+	"        does not change the disassembly.",
 	"       address  starting hexadecimal text address.",
 	"        symbol  symbol of starting text address.",
 	"  (expression)  expression evaluating to a starting text address.",
@@ -89,7 +90,6 @@ const char *const dis_help[] = {
 	"  Find what a return address's caller called, with the reverse flag:",
 	"",
 	"    crash> dis -r schedule+90 2",
-	"    0xffffffff81a52e23 <schedule+83>:\txor    %edi,%edi",
 	"    0xffffffff81a52e25 <schedule+85>:\tcall   0xffffffff81a523d0 <__schedule>",
 	"    0xffffffff81a52e2a <schedule+90>:\tmov    0x0(%rbp),%rax",
 	"",
@@ -121,7 +121,6 @@ struct dis {
 	uint64_t user_root;
 	bool lines;		/* -l */
 	char last_file[4096];	/* -l: the last "file: line" shown */
-	int bug_bytes;		/* -b */
 };
 
 static int bug_bytes;		/* dis -b N: kept for the session */
