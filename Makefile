@@ -26,7 +26,13 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
-LDLIBS += $(PKG_LIBS) -lpthread
+# libopcodes (dis): binutils-dev; not in pkg-config, and libbfd is what
+# it needs under it (both shared: the static archives want libsframe,
+# libz and libzstd too).  binutils-multiarch-dev's build knows every
+# architecture (arm64 too); the plain one only the host's.
+OPCODES_LIBS := $(if $(filter /%,$(shell $(CC) -print-file-name=libopcodes-multiarch.so)),\
+	-lopcodes-multiarch -lbfd-multiarch,-lopcodes -lbfd)
+LDLIBS += $(PKG_LIBS) $(OPCODES_LIBS) -lpthread
 
 # Every src/ source except main.c goes into a library the tests link too.
 LIB_SRCS := $(filter-out src/main.c $(LIB_EXCLUDE),$(sort $(wildcard src/*/*.c src/*.c)))

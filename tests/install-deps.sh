@@ -4,7 +4,10 @@
 # everything present it only checks.
 set -euo pipefail
 BUILD_PKGS="gcc make pkg-config libelf-dev libdw-dev zlib1g-dev liblzma-dev liblzo2-dev
-	libsnappy-dev libzstd-dev libreadline-dev"
+	libsnappy-dev libzstd-dev libreadline-dev binutils-dev
+	binutils-multiarch-dev"
+# binutils-dev: libopcodes, the disassembler of dis (its header); the
+# multiarch build of it disassembles arm64 too.
 # libkdumpfile: the peer reader the page-by-page test compares against;
 # the fixture kit (tests/vmcores) boots QEMU (x86_64 and arm64 guests) and
 # writes dumps; clang and its runtime build the libFuzzer target

@@ -12,6 +12,7 @@ static const struct command commands[] = {
 	  ascii_help },
 	{ "bt", cmd_bt, "backtrace", bt_help },
 	{ "btop", cmd_btop, "bytes to page", btop_help },
+	{ "dis", cmd_dis, "disassemble", dis_help },
 	{ "eval", cmd_eval, "evaluate an expression", eval_help },
 	{ "exit", cmd_quit, "leave the session", quit_help },
 	{ "files", cmd_files, "open files", files_help },

@@ -81,6 +81,7 @@ int cmd_alias(struct session *s, int argc, char **argv);
 int cmd_ascii(struct session *s, int argc, char **argv);
 int cmd_bt(struct session *s, int argc, char **argv);
 int cmd_btop(struct session *s, int argc, char **argv);
+int cmd_dis(struct session *s, int argc, char **argv);
 int cmd_eval(struct session *s, int argc, char **argv);
 int cmd_files(struct session *s, int argc, char **argv);
 int cmd_foreach(struct session *s, int argc, char **argv);
@@ -120,5 +121,6 @@ extern const char *const alias_help[], *const pointer_help[],
 	*const repeat_help[];
 extern const char *const runq_help[];
 extern const char *const kmem_help[];
+extern const char *const dis_help[];
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../util/error.h"
 #include "dwarf_lines.h"
@@ -67,6 +68,27 @@ struct error *lines_lookup(struct lines *l, uint64_t addr, const char **file,
 	else
 		snprintf(l->file, sizeof(l->file), "%s%s%s", dir, sep,
 			 info.name);
+	*file = l->file;
+	*line = info.line;
+	return NULL;
+}
+
+struct error *lines_lookup_short(struct lines *l, uint64_t addr,
+				 const char **file, int *line)
+{
+	struct dwarf_line_info info;
+	struct error *err;
+
+	err = dwarf_lines_lookup(l->dl, addr, &info);
+	if (err)
+		return err;
+	/* directory 0 is the build directory: the name stands alone */
+	if (info.dir && info.dir != info.comp_dir &&
+	    !(info.comp_dir && !strcmp(info.dir, info.comp_dir)))
+		snprintf(l->file, sizeof(l->file), "%s/%s", info.dir,
+			 info.name);
+	else
+		snprintf(l->file, sizeof(l->file), "%s", info.name);
 	*file = l->file;
 	*line = info.line;
 	return NULL;

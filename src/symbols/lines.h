@@ -15,5 +15,9 @@ void lines_close(struct lines *l);
  * link-time address addr; *file stays valid until the next lookup. */
 struct error *lines_lookup(struct lines *l, uint64_t addr, const char **file,
 			   int *line);
+/* The same with the file as the line table names it, without the unit's
+ * build directory ("drivers/tty/sysrq.c"): the name GDB's "list" gives. */
+struct error *lines_lookup_short(struct lines *l, uint64_t addr,
+				 const char **file, int *line);
 
 #endif
