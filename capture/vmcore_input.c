@@ -416,3 +416,36 @@ void vmcore_unmap_window(struct vm_window *w)
 		munmap((void *)w->base, w->len);
 	w->base = NULL;
 }
+
+bool vmcore_cursor_holds(struct vm_cursor *c, uint64_t pfn)
+{
+	uint64_t off;
+
+	return c->w.base && vmcore_pfn_offset(c->in, pfn, &c->hint, &off) &&
+	       off >= c->w.off && off + c->in->page_size <= c->w.off + c->w.len;
+}
+
+const unsigned char *vmcore_cursor_page(struct vm_cursor *c, uint64_t pfn)
+{
+	uint64_t off;
+	struct error *err;
+
+	if (c->failed || !vmcore_pfn_offset(c->in, pfn, &c->hint, &off))
+		return NULL;
+	if (!c->w.base || off < c->w.off ||
+	    off + c->in->page_size > c->w.off + c->w.len) {
+		vmcore_unmap_window(&c->w);
+		err = vmcore_map_window(c->in, off, &c->w);
+		if (err) {
+			error_free(err);
+			c->failed = true;
+			return NULL;
+		}
+	}
+	return c->w.base + (off - c->w.off);
+}
+
+void vmcore_cursor_close(struct vm_cursor *c)
+{
+	vmcore_unmap_window(&c->w);
+}

@@ -95,4 +95,20 @@ struct error *vmcore_map_window(const struct vmcore_input *in, uint64_t off,
 				struct vm_window *w);
 void vmcore_unmap_window(struct vm_window *w);
 
+/* For one thread going through the frames in order: one window at a time,
+ * the next mapped when needed. */
+struct vm_cursor {
+	const struct vmcore_input *in;
+	struct vm_window w;
+	size_t hint;
+	bool failed;		/* mmap failed: read the rest */
+};
+
+/* Frame pfn where it is mapped (the window before is unmapped), or NULL:
+ * not whole in one PT_LOAD, or the file cannot be mapped (read it). */
+const unsigned char *vmcore_cursor_page(struct vm_cursor *c, uint64_t pfn);
+/* Is frame pfn in the cursor's window already? */
+bool vmcore_cursor_holds(struct vm_cursor *c, uint64_t pfn);
+void vmcore_cursor_close(struct vm_cursor *c);
+
 #endif
