@@ -280,12 +280,15 @@ def check_set(d):
         # each in turn, quiet: the median of all four
         ours_t = sorted(t["ours-lzo"] + t.get("time-ours", []))
         mdf_t = sorted(t["mdf-lzo"] + t.get("time-mdf", []))
+
+        def median(x):
+            return (x[(len(x) - 1) // 2] + x[len(x) // 2]) / 2
         print("# %s in the guest (1 CPU, TCG), -l -d 31: crash-dump %s s "
               "(median %.2f), makedumpfile %s s (median %.2f); files %s" % (
                   tag, " ".join("%.2f" % x for x in ours_t),
-                  ours_t[len(ours_t) // 2],
+                  median(ours_t),
                   " ".join("%.2f" % x for x in mdf_t),
-                  mdf_t[len(mdf_t) // 2],
+                  median(mdf_t),
                   "byte-identical" if open(ours, "rb").read() ==
                   open(mdf, "rb").read() else "differ"))
     try:
