@@ -356,6 +356,8 @@ static struct error *emit_data(struct pipeline *pp, uint32_t size,
 {
 	struct error *err;
 
+	if (!pp->data && !(pp->data = malloc(DATA_BUF)))
+		return error_nomem();
 	if (pp->ndata + size > DATA_BUF && (err = flush_desc(pp)))
 		return err;
 	if (from_map) {
@@ -638,6 +640,14 @@ static void fill_batch(struct pipeline *pp, struct batch *b, uint64_t *pfnp)
 		}
 		while (j < b->n && !b->src[j] && b->pfn[j] == b->pfn[j - 1] + 1)
 			j++;
+		if (!b->in && !(b->in = malloc(BATCH * ps))) {
+			for (k = i; k < j; k++) {
+				b->kind[k] = K_BAD;
+				b->why[k] = strdup("no memory to read it");
+			}
+			i = j;
+			continue;
+		}
 		for (k = i; k < j; k++)
 			b->src[k] = b->in + (size_t)k * ps;
 		pp->nread += (uint64_t)(j - i);
@@ -776,18 +786,19 @@ static struct error *run_pipeline(struct pipeline *pp)
 	pp->ring = calloc((size_t)pp->nring, sizeof(*pp->ring));
 	pp->win = calloc((size_t)pp->nring + 1, sizeof(*pp->win));
 	tids = calloc((size_t)pp->workers + 1, sizeof(*tids));
-	pp->data = malloc(DATA_BUF);
+	/* (the data buffer, for the flattened stream or a page copied after
+	 * a fault, when first needed) */
 	pp->desc = malloc(DESC_BUF);
-	if (!pp->ring || !pp->win || !tids || !pp->data || !pp->desc) {
+	if (!pp->ring || !pp->win || !tids || !pp->desc) {
 		err = error_nomem();
 		goto out;
 	}
+	/* (a batch's in, for pages read with pread, when first needed) */
 	for (i = 0; i < pp->nring; i++) {
-		pp->ring[i].in = malloc(BATCH * ps);
 		pp->ring[i].out = pp->job->method ? malloc(BATCH * pp->bound)
 						  : NULL;
 		pp->ring[i].win = -1;
-		if (!pp->ring[i].in || (pp->job->method && !pp->ring[i].out)) {
+		if (pp->job->method && !pp->ring[i].out) {
 			err = error_nomem();
 			goto out;
 		}
