@@ -147,7 +147,7 @@ struct pipeline {
 	bool threaded;			/* else all in the calling thread */
 	struct batch *ring;
 	int nring;
-	int workers;			/* compressing threads, or 0 */
+	int workers;			/* compressing threads (if threaded) */
 	size_t bound;
 	uint64_t next_read, next_write;	/* batch sequence numbers */
 	bool reader_done, stop;
@@ -159,7 +159,7 @@ struct pipeline {
 	size_t seg_hint;
 	uint64_t nread, nmapped;	/* pages read with pread, mapped */
 	/* writer state */
-	struct compressor *wc;		/* with no workers, the writer's */
+	struct compressor *wc;		/* not threaded: the compressor */
 	unsigned char *data, *desc;
 	size_t ndata, ndesc;
 	uint64_t data_pos, desc_pos, data_flushed_to;
@@ -679,16 +679,13 @@ static void *writer(void *arg)
 
 		if (pp->stop)
 			break;
-		if (b->state != (pp->workers ? B_DONE : B_READ) ||
-		    b->seq != pp->next_write) {
+		if (b->state != B_DONE || b->seq != pp->next_write) {
 			if (pp->reader_done && pp->next_write == pp->next_read)
 				break;
 			pthread_cond_wait(&pp->cv, &pp->mu);
 			continue;
 		}
 		pthread_mutex_unlock(&pp->mu);
-		if (!pp->workers)
-			compress_batch(pp, pp->wc, b);
 		err = write_batch(pp, b);
 		window_put(pp, b->win);
 		pthread_mutex_lock(&pp->mu);
@@ -769,15 +766,15 @@ static struct error *run_pipeline(struct pipeline *pp)
 	 * the output is the work): one thread, no hand-offs.  Else a reader
 	 * (this thread), a writer and the compressing threads. */
 	pp->threaded = pp->job->cpus > 1 && pp->job->method;
-	pp->workers = pp->threaded && pp->job->method ?
-		      (pp->job->threads < 1 ? 1 : pp->job->threads) : 0;
+	pp->workers = !pp->threaded ? 0 : pp->job->threads < 1 ? 1
+					: pp->job->threads;
 	probe = compressor_new(pp->job->method, ps);
 	if (!probe) {
 		return error_create(ERR_NOMEM, "cannot set up %s compression",
 				    compression_name(pp->job->method));
 	}
 	pp->bound = compressor_bound(probe);
-	if (!pp->workers)
+	if (!pp->threaded)
 		pp->wc = probe;
 	else
 		compressor_free(probe);
@@ -814,8 +811,7 @@ static struct error *run_pipeline(struct pipeline *pp)
 			break;
 		started++;
 	}
-	if ((pp->workers && !started) ||
-	    pthread_create(&wtid, NULL, writer, pp)) {
+	if (!started || pthread_create(&wtid, NULL, writer, pp)) {
 		pthread_mutex_lock(&pp->mu);
 		pp->stop = pp->reader_done = true;
 		pthread_cond_broadcast(&pp->cv);
