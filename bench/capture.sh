@@ -6,7 +6,9 @@
 # output size, side by side with the ratio makedumpfile / crash-dump.
 # makedumpfile is a current build (bench/makedumpfile.sh: lzo, snappy and
 # zstd), single-threaded as it runs by default and with --num-threads
-# like ours; crash-dump with one thread and with its default (every CPU).
+# like ours; crash-dump with one compressing thread, with its default
+# (every CPU), and on one CPU (taskset -c 0, as a capture kernel with
+# nr_cpus=1: then it does everything in one thread).
 # The input is in the page cache after the warm-up, as /proc/vmcore is
 # memory; the outputs go to a tmpfs (/dev/shm) so the disk does not count.
 set -uo pipefail
@@ -38,8 +40,9 @@ timeit() {
 }
 
 echo "crash-dump vs makedumpfile ($("$MDF" -v 2>&1 | head -1 | sed 's/makedumpfile: //')), -d 31, $CPUS CPUs, median of $RUNS"
-printf '%-8s %-7s %9s %9s %9s %9s %8s %8s %7s %7s\n' kernel comp \
-	mdf mdf-Nthr ours-1thr ours mdf/ours Nthr-rat "mdf MB" "our MB"
+printf '%-8s %-7s %9s %9s %9s %9s %9s %8s %8s %8s %7s %7s\n' kernel comp \
+	mdf mdf-Nthr ours-1thr ours ours-1cpu mdf/ours Nthr-rat 1cpu-rat \
+	"mdf MB" "our MB"
 for V in "$ROOT"/*/x86_64-*/dumps/default/kdump-vmcore.elf; do
 	k=$(basename "$(dirname "$(dirname "$(dirname "$V")")")" | sed 's/x86_64-//; s/-amd64//; s/+deb13//')
 	for comp in none zlib lzo snappy zstd; do
@@ -51,10 +54,12 @@ for V in "$ROOT"/*/x86_64-*/dumps/default/kdump-vmcore.elf; do
 		mn=$(timeit "$OUT/m" "$MDF" $f -d 31 --num-threads "$CPUS" "$V" "$OUT/m")
 		o1=$(timeit "$OUT/o" "$CD" $f -d 31 --num-threads 1 "$V" "$OUT/o")
 		o=$(timeit "$OUT/o" "$CD" $f -d 31 "$V" "$OUT/o")
+		oc=$(timeit "$OUT/o" taskset -c 0 "$CD" $f -d 31 "$V" "$OUT/o")
 		osize=$(stat -c %s "$OUT/o")
-		printf '%-8s %-7s %8.3fs %8.3fs %8.3fs %8.3fs %7.1fx %7.1fx %7.1f %7.1f\n' \
-			"$k" "$comp" "$m" "$mn" "$o1" "$o" \
+		printf '%-8s %-7s %8.3fs %8.3fs %8.3fs %8.3fs %8.3fs %7.1fx %7.1fx %7.1fx %7.1f %7.1f\n' \
+			"$k" "$comp" "$m" "$mn" "$o1" "$o" "$oc" \
 			"$(echo "$m / $o" | bc -l)" "$(echo "$mn / $o" | bc -l)" \
+			"$(echo "$m / $oc" | bc -l)" \
 			"$(echo "$msize / 1048576" | bc -l)" \
 			"$(echo "$osize / 1048576" | bc -l)"
 	done

@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +53,9 @@ static const char usage_text[] =
 "  -F               write the flattened format to standard output (for a\n"
 "                   pipe, e.g. ssh); makedumpfile -R or crash read it\n"
 "  --split          split the dump into one file per DUMPFILE\n"
-"  --num-threads N  compress with N threads (default: the CPUs online)\n"
+"  --num-threads N  compress with N threads (default: the CPUs this\n"
+"                   process may use; with one CPU, or without\n"
+"                   compression, all is done in one thread)\n"
 "  -h, --help       this help\n"
 "  -v, --version    the version\n"
 "\n"
@@ -79,6 +82,19 @@ static const char *machine_name(uint16_t m)
 	return "unknown";
 }
 
+/* The CPUs this process may run on (taskset, cgroups' cpusets), 1 to 64. */
+static int usable_cpus(void)
+{
+	cpu_set_t set;
+	long n;
+
+	if (!sched_getaffinity(0, sizeof(set), &set))
+		n = CPU_COUNT(&set);
+	else
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
 /* Frames of bitmap 2 split into nparts ranges of about equal counts. */
 static void split_ranges(const struct page_bitmaps *pb, int nparts,
 			 uint64_t *bounds)
@@ -101,7 +117,7 @@ static void split_ranges(const struct page_bitmaps *pb, int nparts,
 static void report(const char *vmcore, struct page_bitmaps *pb,
 		   const struct kdump_result *res, int level,
 		   unsigned int method, int threads, uint64_t bytes,
-		   double secs, bool elf)
+		   const double *t, bool elf)
 {
 	const struct filter_counts *c = &pb->counts;
 
@@ -120,9 +136,17 @@ static void report(const char *vmcore, struct page_bitmaps *pb,
 		(unsigned long long)c->offline,
 		(unsigned long long)c->nodata,
 		(unsigned long long)res->unreadable);
-	fprintf(stderr, "  written: %llu pages, %llu bytes in %.2f s\n",
+	fprintf(stderr, "  written: %llu pages, %llu bytes in %.2f s "
+		"(choosing pages %.2f s, copying %.2f s, syncing %.2f s)\n",
 		(unsigned long long)res->stored, (unsigned long long)bytes,
-		secs);
+		t[3] - t[0], t[1] - t[0], t[2] - t[1], t[3] - t[2]);
+	if (!elf)
+		fprintf(stderr, "  input: %llu pages used where mapped, %llu "
+			"read with pread%s%s%s\n",
+			(unsigned long long)res->mapped,
+			(unsigned long long)res->read,
+			res->no_map ? " (" : "", res->no_map ? res->no_map : "",
+			res->no_map ? ")" : "");
 }
 
 int crash_dump_run(int argc, char **argv)
@@ -144,12 +168,12 @@ int crash_dump_run(int argc, char **argv)
 	struct out_file *outs = NULL;
 	struct kdump_job *jobs = NULL;
 	uint64_t *bounds = NULL, total, bytes = 0;
-	int opened, status = 1;
+	int opened, status = 1, cpus;
 	struct error *err = NULL;
 	const char *vmcore;
 	char **dumpfiles;
 	int64_t crashtime;
-	double t0 = now_seconds();
+	double t[4] = { now_seconds() };	/* start, filtered, copied, done */
 	char *end;
 	long v;
 
@@ -209,11 +233,9 @@ int crash_dump_run(int argc, char **argv)
 	dumpfiles = flat ? (char *[]){ "-" } : argv + optind + 1;
 	if (flat)
 		nout = 1;
-	if (!threads) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-		threads = n < 1 ? 1 : n > 64 ? 64 : (int)n;
-	}
+	cpus = usable_cpus();
+	if (!threads)
+		threads = cpus;
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit is ENOSPC */
 	signal(SIGPIPE, SIG_IGN);
 
@@ -227,6 +249,7 @@ int crash_dump_run(int argc, char **argv)
 	err = page_filter_run(in, level, &pb);
 	if (err)
 		goto fail;
+	t[1] = now_seconds();
 	for (i = 0; i < pb->nwarnings; i++)
 		fprintf(stderr, "crash-dump: warning: %s\n", pb->warnings[i]);
 	if (!pb->have_utsname) {
@@ -259,6 +282,7 @@ int crash_dump_run(int argc, char **argv)
 		j->level = level;
 		j->method = method;
 		j->threads = threads;
+		j->cpus = cpus;
 		j->timestamp = crashtime;
 		j->split = split;
 		j->start_pfn = bounds[i];
@@ -276,6 +300,7 @@ int crash_dump_run(int argc, char **argv)
 		bytes += outs[opened].bytes;
 	}
 	progress_update(&prog, 0, true);
+	t[2] = now_seconds();
 	if (res.unreadable)
 		fprintf(stderr, "crash-dump: warning: %llu page%s of %s could "
 			"not be read and %s left out of the dump (the first: "
@@ -331,8 +356,11 @@ int crash_dump_run(int argc, char **argv)
 				out_keep_partial(&outs[i]);
 		goto fail;
 	}
-	report(vmcore, pb, &res, level, method, threads, bytes,
-	       now_seconds() - t0, elf);
+	t[3] = now_seconds();
+	/* (kdump_write compresses in threads when it has more than one CPU
+	 * and something to compress: the same rule) */
+	report(vmcore, pb, &res, level, method,
+	       !elf && cpus > 1 && method ? threads : 1, bytes, t, elf);
 	status = 0;
 	goto out;
 fail:
@@ -340,6 +368,7 @@ fail:
 	error_free(err);
 out:
 	free(res.first_unreadable);
+	free(res.no_map);
 	free(outs);
 	free(jobs);
 	free(bounds);

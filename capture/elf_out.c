@@ -1,7 +1,9 @@
 #include <elf.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/dump/source.h"
 #include "../src/util/endian.h"
 #include "../src/util/error.h"
 #include "elf_out.h"
@@ -77,24 +79,78 @@ static size_t make_runs(const struct kdump_job *job, uint64_t min_gap,
 	return n;
 }
 
+struct touch {
+	const unsigned char *page;
+	size_t size;
+	bool check_zero, zero;
+};
+
+/* Read the page where it is mapped: all of it if zero pages are looked
+ * for, else a byte of each 4 KiB and the last (is it there at all, in
+ * every page of memory it spans?). */
+static void touch_page(void *arg)
+{
+	struct touch *t = arg;
+	const uint64_t *w = (const void *)t->page;
+	volatile unsigned char sink = 0;
+	size_t i;
+
+	if (t->check_zero) {
+		t->zero = true;
+		for (i = 0; i < t->size / 8 && t->zero; i++)
+			t->zero = !w[i];
+		return;
+	}
+	for (i = 0; i < t->size; i += 4096)
+		sink ^= t->page[i];
+	sink ^= t->page[t->size - 1];
+	(void)sink;
+}
+
 /* With -d bit 1, zero pages leave bitmap 2 before the headers are made;
  * unreadable pages leave it in any case. */
 static void prescan(const struct kdump_job *job, struct kdump_result *res)
 {
 	const struct vmcore_input *in = job->in;
+	struct vm_cursor cur = { .in = in };
 	unsigned char *page = malloc(in->page_size);
 	uint64_t pfn;
 
 	if (!page)
 		return;
 	for (pfn = 0; pfn < job->pb->max_pfn; pfn++) {
+		struct touch t = {
+			.size = in->page_size,
+			.check_zero = job->level & DL_ZERO,
+		};
 		struct error *err;
-		uint64_t i;
-		bool zero = true;
 
+		if (!(pfn & 63) && pfn + 64 <= job->pb->max_pfn) {
+			uint64_t w;
+
+			memcpy(&w, job->pb->bitmap2 + (pfn >> 3), 8);
+			if (!w) {
+				pfn += 63;
+				continue;
+			}
+		}
 		if (!bitmap_test(job->pb->bitmap2, pfn))
 			continue;
-		err = vmcore_read_page(in, pfn, page);
+		t.page = vmcore_cursor_page(&cur, pfn);
+		if (t.page) {
+			res->mapped++;
+			err = mapped_access(in->path, touch_page, &t);
+			if (err)
+				err = error_prefix(err, "physical address "
+						   "0x%llx", (unsigned long long)
+						   (pfn << in->page_shift));
+		} else {
+			res->read++;
+			err = vmcore_read_page(in, pfn, page);
+			t.page = page;
+			if (!err)
+				touch_page(&t);
+		}
 		if (err) {
 			bitmap_clear(job->pb->bitmap2, pfn);
 			res->unreadable++;
@@ -103,16 +159,54 @@ static void prescan(const struct kdump_job *job, struct kdump_result *res)
 			error_free(err);
 			continue;
 		}
-		if (!(job->level & DL_ZERO))
-			continue;
-		for (i = 0; i < in->page_size / 8 && zero; i++)
-			zero = !((uint64_t *)page)[i];
-		if (zero) {
+		if (t.check_zero && t.zero) {
 			bitmap_clear(job->pb->bitmap2, pfn);
 			res->zero++;
 		}
 	}
+	vmcore_cursor_close(&cur);
 	free(page);
+}
+
+/* Pages written straight from the mapping, gathered while they follow
+ * each other in it and in the output. */
+struct pending {
+	const unsigned char *src;
+	uint64_t off;		/* in the output */
+	size_t len;
+};
+
+/* Write what is pending; if the mapping faults under pwrite (EFAULT: a
+ * page gone since the prescan), page by page through a guarded copy, a
+ * page that cannot be read written as zeros. */
+static struct error *flush_pending(struct out_file *of,
+				   const struct vmcore_input *in,
+				   struct pending *p, unsigned char *buf)
+{
+	struct error *err;
+	size_t done;
+
+	if (!p->len)
+		return NULL;
+	err = out_write(of, p->off, p->src, p->len);
+	if (err && of->error_errno == EFAULT) {
+		error_free(err);
+		err = NULL;
+		for (done = 0; done < p->len && !err; done += in->page_size) {
+			size_t n = p->len - done < in->page_size ?
+				   p->len - done : in->page_size;
+			struct error *e = mapped_copy(in->path, buf,
+						      p->src + done, n);
+
+			if (e) {
+				error_free(e);
+				memset(buf, 0, n);
+			}
+			err = out_write(of, p->off + done, buf, n);
+		}
+	}
+	p->len = 0;
+	return err;
 }
 
 static struct error *write_ehdr(struct out_file *of, const struct kdump_job *job,
@@ -164,6 +258,8 @@ struct error *elf_write(struct out_file *of, const struct kdump_job *job,
 	const struct vmcore_input *in = job->in;
 	uint64_t gaps[] = { 1, 256, 4096, 65536, UINT64_MAX / 2 };
 	struct run *runs = calloc(MAX_PHDRS + 2, sizeof(*runs));
+	struct vm_cursor cur = { .in = in };
+	struct pending pend = { 0 };
 	unsigned char *ph = NULL, *page = NULL;
 	struct error *err = NULL;
 	uint64_t off, ps = in->page_size;
@@ -208,24 +304,52 @@ struct error *elf_write(struct out_file *of, const struct kdump_job *job,
 
 		while (a < end && !err) {
 			uint64_t pfn = a / ps, next = (pfn + 1) * ps;
+			uint64_t at = r->offset + (a - r->paddr);
+			const unsigned char *src = NULL;
 			struct error *rerr;
 
 			if (next > end)
 				next = end;
-			rerr = vmcore_read_page(in, pfn, page);
-			if (rerr) {	/* read before; a gap written as data */
-				error_free(rerr);
-				memset(page, 0, ps);
+			/* whole frames from the mapping, into a file */
+			if (pend.len && (pend.off + pend.len != at ||
+					 pend.len >= (1u << 20) ||
+					 !vmcore_cursor_holds(&cur, pfn)))
+				err = flush_pending(of, in, &pend, page);
+			if (!err && !of->flat && a == pfn * ps && next - a == ps)
+				src = vmcore_cursor_page(&cur, pfn);
+			if (err) {
+				;
+			} else if (src && pend.len &&
+				   pend.src + pend.len == src) {
+				pend.len += ps;
+			} else if (src) {
+				err = flush_pending(of, in, &pend, page);
+				pend.src = src;
+				pend.off = at;
+				pend.len = ps;
+			} else {
+				err = flush_pending(of, in, &pend, page);
+				rerr = err ? NULL :
+				       vmcore_read_page(in, pfn, page);
+				if (rerr) {	/* read before; a gap as data */
+					error_free(rerr);
+					memset(page, 0, ps);
+				}
+				if (!err)
+					err = out_write(of, at, page +
+							(a - pfn * ps),
+							next - a);
 			}
-			err = out_write(of, r->offset + (a - r->paddr),
-					page + (a - pfn * ps), next - a);
 			if (!err && bitmap_test(job->pb->bitmap2, pfn))
 				res->stored++;
 			progress_update(job->progress, 1, false);
 			a = next;
 		}
 	}
+	if (!err)
+		err = flush_pending(of, in, &pend, page);
 out:
+	vmcore_cursor_close(&cur);
 	free(runs);
 	free(ph);
 	free(page);

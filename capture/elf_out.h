@@ -3,7 +3,9 @@
  * of kept pages.  Pages left out after a run stay in its p_memsz beyond
  * p_filesz, which readers take as "excluded".  Zero pages are found
  * before the headers are written (the headers must know them), so with
- * -d bit 1 the input is read twice.  e_flags bit 0 (makedumpfile's
+ * -d bit 1 the input is read twice (where it is mapped, as kdump_out
+ * does; pages are written from the mapping in runs of up to 1 MiB).
+ * e_flags bit 0 (makedumpfile's
  * DUMP_ELF_INCOMPLETE) is set until the file is complete.
  */
 #ifndef CAPTURE_ELF_OUT_H

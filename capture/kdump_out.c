@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/uio.h>
 
 #include "../src/dump/decompress.h"
+#include "../src/dump/source.h"
 #include "../src/util/endian.h"
 #include "../src/util/error.h"
 #include "compress.h"
@@ -118,11 +120,22 @@ enum { K_DATA, K_ZERO, K_BAD };
 struct batch {
 	uint64_t seq;
 	int state, n;
+	int win;		/* the window its mapped pages are in, or -1 */
 	uint64_t pfn[BATCH];
+	const unsigned char *src[BATCH];	/* in the window, or in in */
 	uint8_t kind[BATCH];
+	bool mapped[BATCH];	/* src is in the window: may fault */
 	uint32_t size[BATCH], flags[BATCH];
-	unsigned char *in;	/* BATCH pages */
+	char *why[BATCH];	/* K_BAD: why (malloc'ed) */
+	unsigned char *in;	/* BATCH pages read with pread */
 	unsigned char *out;	/* BATCH compressed pages, bound apart */
+};
+
+/* A window of the vmcore mapped for the batches whose pages are in it;
+ * unmapped when the last of them is written and the reader has moved on. */
+struct window {
+	struct vm_window w;
+	int refs;
 };
 
 struct pipeline {
@@ -131,51 +144,112 @@ struct pipeline {
 	struct kdump_result *res;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	bool threaded;			/* else all in the calling thread */
 	struct batch *ring;
 	int nring;
+	int workers;			/* compressing threads (if threaded) */
 	size_t bound;
 	uint64_t next_read, next_write;	/* batch sequence numbers */
 	bool reader_done, stop;
 	struct error *err;		/* the writer's, first one */
+	/* reader state */
+	struct window *win;		/* nring + 1 slots */
+	int cur_win;			/* the reader's window, or -1 */
+	bool no_map;			/* mmap failed: pread only */
+	size_t seg_hint;
+	uint64_t nread, nmapped;	/* pages read with pread, mapped */
 	/* writer state */
+	struct compressor *wc;		/* not threaded: the compressor */
 	unsigned char *data, *desc;
 	size_t ndata, ndesc;
 	uint64_t data_pos, desc_pos, data_flushed_to;
 	uint64_t zero_off;
+	uint64_t *bad;			/* unreadable frames, for bitmap 2 */
+	size_t nbad, badcap;
+	struct iovec iov[BATCH];
 };
+
+static void lock(struct pipeline *pp)
+{
+	if (pp->threaded)
+		pthread_mutex_lock(&pp->mu);
+}
+
+static void unlock(struct pipeline *pp)
+{
+	if (pp->threaded)
+		pthread_mutex_unlock(&pp->mu);
+}
 
 static bool is_zero(const unsigned char *p, size_t n)
 {
 	const uint64_t *w = (const void *)p;
 	size_t i;
 
-	for (i = 0; i < n / 8; i++)
-		if (w[i])
+	for (i = 0; i + 8 <= n / 8; i += 8)
+		if (w[i] | w[i + 1] | w[i + 2] | w[i + 3] | w[i + 4] |
+		    w[i + 5] | w[i + 6] | w[i + 7])
 			return false;
 	return true;
+}
+
+/* One page's work, run inside mapped_access() when the page is mapped. */
+struct page_work {
+	struct pipeline *pp;
+	struct compressor *c;
+	struct batch *b;
+	int i;
+};
+
+static void work_page(void *arg)
+{
+	struct page_work *w = arg;
+	struct pipeline *pp = w->pp;
+	struct batch *b = w->b;
+	const unsigned char *page = b->src[w->i];
+	size_t ps = pp->job->in->page_size, n = 0;
+
+	if ((pp->job->level & DL_ZERO) && is_zero(page, ps)) {
+		b->kind[w->i] = K_ZERO;
+		return;
+	}
+	if (w->c)
+		n = compress_page(w->c, page, b->out + (size_t)w->i * pp->bound);
+	b->size[w->i] = n ? (uint32_t)n : (uint32_t)ps;
+	b->flags[w->i] = n ? pp->job->method : 0;
+}
+
+static char *bad_page(struct pipeline *pp, uint64_t pfn, struct error *err)
+{
+	char *s = NULL;
+
+	if (asprintf(&s, "physical address 0x%llx: %s",
+		     (unsigned long long)(pfn << pp->job->in->page_shift),
+		     err->message) < 0)
+		s = NULL;
+	error_free(err);
+	return s;
 }
 
 static void compress_batch(struct pipeline *pp, struct compressor *c,
 			   struct batch *b)
 {
-	size_t ps = pp->job->in->page_size;
-	int i;
+	struct page_work w = { .pp = pp, .c = c, .b = b };
 
-	for (i = 0; i < b->n; i++) {
-		const unsigned char *page = b->in + i * ps;
-		size_t n = 0;
+	for (w.i = 0; w.i < b->n; w.i++) {
+		struct error *err;
 
-		if (b->kind[i] == K_BAD)
+		if (b->kind[w.i] == K_BAD)
 			continue;
-		if ((pp->job->level & DL_ZERO) && is_zero(page, ps)) {
-			b->kind[i] = K_ZERO;
+		if (!b->mapped[w.i]) {
+			work_page(&w);
 			continue;
 		}
-		b->kind[i] = K_DATA;
-		if (c)
-			n = compress_page(c, page, b->out + i * pp->bound);
-		b->size[i] = n ? (uint32_t)n : (uint32_t)ps;
-		b->flags[i] = n ? pp->job->method : 0;
+		err = mapped_access(pp->job->in->path, work_page, &w);
+		if (err) {
+			b->kind[w.i] = K_BAD;
+			b->why[w.i] = bad_page(pp, b->pfn[w.i], err);
+		}
 	}
 }
 
@@ -255,20 +329,13 @@ static struct error *flush_desc(struct pipeline *pp)
 	return err;
 }
 
-static struct error *emit(struct pipeline *pp, uint64_t off, uint32_t size,
-			  uint32_t flags, const void *data)
+static struct error *emit_desc(struct pipeline *pp, uint64_t off,
+			       uint32_t size, uint32_t flags)
 {
 	bool big = pp->job->in->big_endian;
 	unsigned char *d;
 	struct error *err;
 
-	if (data) {
-		if (pp->ndata + size > DATA_BUF && (err = flush_desc(pp)))
-			return err;
-		memcpy(pp->data + pp->ndata, data, size);
-		pp->ndata += size;
-		pp->data_pos += size;
-	}
 	if (pp->ndesc + DESC_SIZE > DESC_BUF && (err = flush_desc(pp)))
 		return err;
 	d = pp->desc + pp->ndesc;
@@ -281,29 +348,324 @@ static struct error *emit(struct pipeline *pp, uint64_t off, uint32_t size,
 	return NULL;
 }
 
-static struct error *write_batch(struct pipeline *pp, struct batch *b)
+/* A page's data into the buffer, and its descriptor.  A page copied from
+ * the mapping that faults is not written: *fault says why. */
+static struct error *emit_data(struct pipeline *pp, uint32_t size,
+			       uint32_t flags, const void *data, bool from_map,
+			       struct error **fault)
+{
+	struct error *err;
+
+	if (!pp->data && !(pp->data = malloc(DATA_BUF)))
+		return error_nomem();
+	if (pp->ndata + size > DATA_BUF && (err = flush_desc(pp)))
+		return err;
+	if (from_map) {
+		*fault = mapped_copy(pp->job->in->path, pp->data + pp->ndata,
+				     data, size);
+		if (*fault)
+			return NULL;
+	} else {
+		memcpy(pp->data + pp->ndata, data, size);
+	}
+	pp->ndata += size;
+	err = emit_desc(pp, pp->data_pos, size, flags);
+	pp->data_pos += size;
+	return err;
+}
+
+/* An unreadable page: counted, said once, and out of bitmap 2 when the
+ * pages are all written (the reader still reads bitmap 2 meanwhile). */
+static void note_bad(struct pipeline *pp, uint64_t pfn, char *why)
+{
+	pp->res->unreadable++;
+	if (!pp->res->first_unreadable && why) {
+		pp->res->first_unreadable = why;
+		why = NULL;
+	}
+	free(why);
+	if (pp->nbad == pp->badcap) {
+		size_t cap = pp->badcap ? 2 * pp->badcap : 64;
+		uint64_t *n = realloc(pp->bad, cap * sizeof(*n));
+
+		if (!n)
+			return;		/* then bitmap 2 keeps it: no data */
+		pp->bad = n;
+		pp->badcap = cap;
+	}
+	pp->bad[pp->nbad++] = pfn;
+}
+
+/* Pages i.. of b, each copied into the data buffer. */
+static struct error *copy_pages(struct pipeline *pp, struct batch *b, int i)
 {
 	size_t ps = pp->job->in->page_size;
-	struct error *err = NULL;
-	int i;
+	struct error *err = NULL, *fault;
 
-	for (i = 0; i < b->n && !err; i++) {
+	for (; i < b->n && !err; i++) {
+		fault = NULL;
 		switch (b->kind[i]) {
 		case K_BAD:
+			note_bad(pp, b->pfn[i], b->why[i]);
+			b->why[i] = NULL;
 			continue;
 		case K_ZERO:
 			pp->res->zero++;
-			err = emit(pp, pp->zero_off, (uint32_t)ps, 0, NULL);
+			err = emit_desc(pp, pp->zero_off, (uint32_t)ps, 0);
 			break;
 		default:
-			pp->res->stored++;
-			err = emit(pp, pp->data_pos, b->size[i], b->flags[i],
-				   b->flags[i] ? b->out + i * pp->bound
-					       : b->in + i * ps);
+			if (b->flags[i])
+				err = emit_data(pp, b->size[i], b->flags[i],
+						b->out + (size_t)i * pp->bound,
+						false, &fault);
+			else
+				err = emit_data(pp, b->size[i], 0, b->src[i],
+						b->mapped[i], &fault);
+			if (fault)
+				note_bad(pp, b->pfn[i],
+					 bad_page(pp, b->pfn[i], fault));
+			else if (!err)
+				pp->res->stored++;
 		}
 	}
+	for (; i < b->n; i++) {		/* stopped by an error */
+		free(b->why[i]);
+		b->why[i] = NULL;
+	}
+	return err;
+}
+
+/*
+ * Into a file (not the flattened stream): the batch's data straight from
+ * where it is (the mapping, the batch's buffers) with one pwritev, no
+ * copy; then its descriptors, which reach the file after their data as
+ * above.  A mapped page that cannot be read stops pwritev short with
+ * EFAULT: the pages before it are kept and the rest of the batch is
+ * copied, which finds the page.
+ */
+static struct error *write_direct(struct pipeline *pp, struct batch *b)
+{
+	size_t ps = pp->job->in->page_size, done = 0, total = 0;
+	struct iovec *iov = pp->iov;
+	struct error *err = NULL, *e2;
+	int niov = 0, i;
+
+	for (i = 0; i < b->n; i++) {
+		const unsigned char *p;
+
+		if (b->kind[i] != K_DATA)
+			continue;
+		p = b->flags[i] ? b->out + (size_t)i * pp->bound : b->src[i];
+		if (niov && (const unsigned char *)iov[niov - 1].iov_base +
+			    iov[niov - 1].iov_len == p) {
+			iov[niov - 1].iov_len += b->size[i];
+		} else {
+			iov[niov].iov_base = (void *)p;
+			iov[niov].iov_len = b->size[i];
+			niov++;
+		}
+		total += b->size[i];
+	}
+	if (niov)
+		err = out_writev(pp->of, pp->data_pos, iov, niov);
+	done = err ? pp->of->partial : total;
+	for (i = 0; i < b->n; i++) {
+		struct error *e = NULL;
+
+		switch (b->kind[i]) {
+		case K_BAD:
+			note_bad(pp, b->pfn[i], b->why[i]);
+			b->why[i] = NULL;
+			continue;
+		case K_ZERO:
+			pp->res->zero++;
+			e = emit_desc(pp, pp->zero_off, (uint32_t)ps, 0);
+			break;
+		default:
+			if (b->size[i] > done)
+				goto stop;	/* not all there */
+			done -= b->size[i];
+			pp->res->stored++;
+			e = emit_desc(pp, pp->data_pos, b->size[i],
+				      b->flags[i]);
+			pp->data_pos += b->size[i];
+			pp->data_flushed_to += b->size[i];
+		}
+		if (e) {
+			error_free(err);
+			return e;
+		}
+	}
+stop:
+	if (!err)
+		return NULL;
+	if (pp->of->error_errno == EFAULT) {
+		/* our input's fault, not the output's */
+		error_free(err);
+		err = copy_pages(pp, b, i);
+		return err ? err : flush_desc(pp);
+	}
+	/* the output failed: keep the descriptors of what is there */
+	if (pp->ndesc) {
+		e2 = out_write(pp->of, pp->desc_pos - pp->ndesc, pp->desc,
+			       pp->ndesc);
+		error_free(e2);
+	}
+	for (; i < b->n; i++) {
+		free(b->why[i]);
+		b->why[i] = NULL;
+	}
+	return err;
+}
+
+static struct error *write_batch(struct pipeline *pp, struct batch *b)
+{
+	struct error *err = pp->of->flat ? copy_pages(pp, b, 0)
+					 : write_direct(pp, b);
+
 	progress_update(pp->job->progress, (uint64_t)b->n, false);
 	return err;
+}
+
+/* Drop a reference to window slot k; unmap it when it was the last. */
+static void window_put(struct pipeline *pp, int k)
+{
+	struct vm_window w = { 0 };
+
+	if (k < 0)
+		return;
+	lock(pp);
+	if (--pp->win[k].refs == 0) {
+		w = pp->win[k].w;
+		pp->win[k].w.base = NULL;
+	}
+	unlock(pp);
+	vmcore_unmap_window(&w);
+}
+
+/* The slot of a window that holds the frame at file offset off, with a
+ * reference for the caller, or -1 (then read with pread). */
+static int window_get(struct pipeline *pp, uint64_t off)
+{
+	size_t ps = pp->job->in->page_size;
+	struct window *cur = pp->cur_win >= 0 ? &pp->win[pp->cur_win] : NULL;
+	struct vm_window w;
+	struct error *err;
+	int k;
+
+	if (cur && off >= cur->w.off && off + ps <= cur->w.off + cur->w.len) {
+		lock(pp);
+		cur->refs++;
+		unlock(pp);
+		return pp->cur_win;
+	}
+	window_put(pp, pp->cur_win);
+	pp->cur_win = -1;
+	err = vmcore_map_window(pp->job->in, off, &w);
+	if (err) {
+		if (!pp->res->no_map)
+			pp->res->no_map = strdup(err->message);
+		error_free(err);
+		pp->no_map = true;	/* read the rest with pread */
+		return -1;
+	}
+	/* A free slot: batches hold one window each, the reader one more. */
+	lock(pp);
+	for (k = 0; k < pp->nring + 1 && pp->win[k].w.base; k++)
+		;
+	pp->win[k].w = w;
+	pp->win[k].refs = 2;
+	unlock(pp);
+	pp->cur_win = k;
+	return k;
+}
+
+/* Choose the next kept frames from *pfn on, up to BATCH of them and, for
+ * those that can be used where they are mapped, all in one window; read
+ * the others.  Unreadable ones become K_BAD. */
+static void fill_batch(struct pipeline *pp, struct batch *b, uint64_t *pfnp)
+{
+	const struct kdump_job *job = pp->job;
+	const struct vmcore_input *in = job->in;
+	const unsigned char *bm = job->pb->bitmap2;
+	size_t ps = in->page_size;
+	uint64_t pfn = *pfnp, off;
+	int i;
+
+	b->n = 0;
+	b->win = -1;
+	for (; pfn < job->end_pfn && b->n < BATCH; pfn++) {
+		if (!(pfn & 63) && pfn + 64 <= job->end_pfn) {
+			uint64_t w;
+
+			memcpy(&w, bm + (pfn >> 3), 8);
+			if (!w) {
+				pfn += 63;
+				continue;
+			}
+		}
+		if (!bitmap_test(bm, pfn))
+			continue;
+		i = b->n;
+		b->pfn[i] = pfn;
+		b->why[i] = NULL;
+		b->kind[i] = K_DATA;
+		b->mapped[i] = false;
+		b->src[i] = NULL;
+		if (!pp->no_map && vmcore_pfn_offset(in, pfn, &pp->seg_hint,
+						     &off)) {
+			if (b->win < 0)
+				b->win = window_get(pp, off);
+			if (b->win >= 0) {
+				const struct vm_window *w = &pp->win[b->win].w;
+
+				if (off < w->off || off + ps > w->off + w->len)
+					break;	/* the next batch's window */
+				b->src[i] = w->base + (off - w->off);
+				b->mapped[i] = true;
+				pp->nmapped++;
+			}
+		}
+		b->n++;
+	}
+	*pfnp = pfn;
+	/* The frames not mapped: runs with one pread where they can. */
+	i = 0;
+	while (i < b->n) {
+		int j = i + 1, k;
+
+		if (b->src[i]) {
+			i++;
+			continue;
+		}
+		while (j < b->n && !b->src[j] && b->pfn[j] == b->pfn[j - 1] + 1)
+			j++;
+		if (!b->in && !(b->in = malloc(BATCH * ps))) {
+			for (k = i; k < j; k++) {
+				b->kind[k] = K_BAD;
+				b->why[k] = strdup("no memory to read it");
+			}
+			i = j;
+			continue;
+		}
+		for (k = i; k < j; k++)
+			b->src[k] = b->in + (size_t)k * ps;
+		pp->nread += (uint64_t)(j - i);
+		if (!vmcore_read_run(in, b->pfn[i], (uint64_t)(j - i),
+				     b->in + (size_t)i * ps)) {
+			for (k = i; k < j; k++) {
+				struct error *err = vmcore_read_page(
+					in, b->pfn[k], b->in + (size_t)k * ps);
+
+				if (!err)
+					continue;
+				b->kind[k] = K_BAD;
+				b->why[k] = strdup(err->message);
+				error_free(err);
+			}
+		}
+		i = j;
+	}
 }
 
 static void *writer(void *arg)
@@ -325,6 +687,7 @@ static void *writer(void *arg)
 		}
 		pthread_mutex_unlock(&pp->mu);
 		err = write_batch(pp, b);
+		window_put(pp, b->win);
 		pthread_mutex_lock(&pp->mu);
 		if (err) {
 			pp->err = err;
@@ -338,48 +701,9 @@ static void *writer(void *arg)
 	return NULL;
 }
 
-/* Read the pages of b; the unreadable ones leave bitmap 2. */
-static void read_batch(struct pipeline *pp, struct batch *b)
-{
-	const struct vmcore_input *in = pp->job->in;
-	size_t ps = in->page_size;
-	int i = 0;
-
-	while (i < b->n) {
-		int j = i + 1;
-
-		while (j < b->n && b->pfn[j] == b->pfn[j - 1] + 1)
-			j++;
-		if (!vmcore_read_run(in, b->pfn[i], (uint64_t)(j - i),
-				     b->in + i * ps)) {
-			int k;
-
-			for (k = i; k < j; k++) {
-				struct error *err = vmcore_read_page(
-					in, b->pfn[k], b->in + k * ps);
-
-				b->kind[k] = K_DATA;
-				if (!err)
-					continue;
-				b->kind[k] = K_BAD;
-				bitmap_clear(pp->job->pb->bitmap2, b->pfn[k]);
-				pp->res->unreadable++;
-				if (!pp->res->first_unreadable)
-					pp->res->first_unreadable =
-						strdup(err->message);
-				error_free(err);
-			}
-		} else {
-			memset(b->kind + i, K_DATA, (size_t)(j - i));
-		}
-		i = j;
-	}
-}
-
 static void reader(struct pipeline *pp)
 {
 	const struct kdump_job *job = pp->job;
-	const unsigned char *bm = job->pb->bitmap2;
 	uint64_t pfn = job->start_pfn;
 
 	while (pfn < job->end_pfn) {
@@ -391,23 +715,11 @@ static void reader(struct pipeline *pp)
 		pthread_mutex_unlock(&pp->mu);
 		if (pp->stop)
 			break;
-		b->n = 0;
-		for (; pfn < job->end_pfn && b->n < BATCH; pfn++) {
-			if (!(pfn & 63) && pfn + 64 <= job->end_pfn) {
-				uint64_t w;
-
-				memcpy(&w, bm + (pfn >> 3), 8);
-				if (!w) {
-					pfn += 63;
-					continue;
-				}
-			}
-			if (bitmap_test(bm, pfn))
-				b->pfn[b->n++] = pfn;
-		}
-		if (!b->n)
+		fill_batch(pp, b, &pfn);
+		if (!b->n) {
+			window_put(pp, b->win);
 			break;
-		read_batch(pp, b);
+		}
 		pthread_mutex_lock(&pp->mu);
 		b->seq = pp->next_read++;
 		b->state = B_READ;
@@ -420,44 +732,81 @@ static void reader(struct pipeline *pp)
 	pthread_mutex_unlock(&pp->mu);
 }
 
+/* Without threads: each batch read, compressed and written in turn. */
+static struct error *run_inline(struct pipeline *pp)
+{
+	struct batch *b = &pp->ring[0];
+	uint64_t pfn = pp->job->start_pfn;
+	struct error *err = NULL;
+
+	while (pfn < pp->job->end_pfn && !err) {
+		fill_batch(pp, b, &pfn);
+		if (b->n) {
+			compress_batch(pp, pp->wc, b);
+			err = write_batch(pp, b);
+		}
+		window_put(pp, b->win);
+		if (!b->n)
+			break;
+	}
+	return err;
+}
+
 static struct error *run_pipeline(struct pipeline *pp)
 {
-	int nthreads = pp->job->threads < 1 ? 1 : pp->job->threads;
-	pthread_t *tids = calloc((size_t)nthreads, sizeof(*tids));
-	pthread_t wtid;
 	size_t ps = pp->job->in->page_size;
+	pthread_t *tids = NULL;
+	pthread_t wtid;
 	struct compressor *probe;
 	struct error *err = NULL;
 	int i, started = 0;
+	size_t k;
 
+	/* One CPU, or no compression (nothing to share out: the copy into
+	 * the output is the work): one thread, no hand-offs.  Else a reader
+	 * (this thread), a writer and the compressing threads. */
+	pp->threaded = pp->job->cpus > 1 && pp->job->method;
+	pp->workers = !pp->threaded ? 0 : pp->job->threads < 1 ? 1
+					: pp->job->threads;
 	probe = compressor_new(pp->job->method, ps);
-	if (!probe || !tids) {
-		compressor_free(probe);
-		free(tids);
+	if (!probe) {
 		return error_create(ERR_NOMEM, "cannot set up %s compression",
 				    compression_name(pp->job->method));
 	}
 	pp->bound = compressor_bound(probe);
-	compressor_free(probe);
-	pp->nring = 2 * nthreads + 2;
+	if (!pp->threaded)
+		pp->wc = probe;
+	else
+		compressor_free(probe);
+	pp->nring = pp->threaded ? 2 * pp->workers + 3 : 1;
+	pp->cur_win = -1;
 	pp->ring = calloc((size_t)pp->nring, sizeof(*pp->ring));
-	pp->data = malloc(DATA_BUF);
+	pp->win = calloc((size_t)pp->nring + 1, sizeof(*pp->win));
+	tids = calloc((size_t)pp->workers + 1, sizeof(*tids));
+	/* (the data buffer, for the flattened stream or a page copied after
+	 * a fault, when first needed) */
 	pp->desc = malloc(DESC_BUF);
-	if (!pp->ring || !pp->data || !pp->desc) {
+	if (!pp->ring || !pp->win || !tids || !pp->desc) {
 		err = error_nomem();
 		goto out;
 	}
+	/* (a batch's in, for pages read with pread, when first needed) */
 	for (i = 0; i < pp->nring; i++) {
-		pp->ring[i].in = malloc(BATCH * ps);
-		pp->ring[i].out = malloc(BATCH * pp->bound);
-		if (!pp->ring[i].in || !pp->ring[i].out) {
+		pp->ring[i].out = pp->job->method ? malloc(BATCH * pp->bound)
+						  : NULL;
+		pp->ring[i].win = -1;
+		if (pp->job->method && !pp->ring[i].out) {
 			err = error_nomem();
 			goto out;
 		}
 	}
+	if (!pp->threaded) {
+		err = run_inline(pp);
+		goto done;
+	}
 	pthread_mutex_init(&pp->mu, NULL);
 	pthread_cond_init(&pp->cv, NULL);
-	for (i = 0; i < nthreads; i++) {
+	for (i = 0; i < pp->workers; i++) {
 		if (pthread_create(&tids[i], NULL, worker, pp))
 			break;
 		started++;
@@ -481,20 +830,36 @@ static struct error *run_pipeline(struct pipeline *pp)
 	for (i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
 	err = pp->err;
-	if (!err)
-		err = flush_desc(pp);
 destroy:
 	pthread_mutex_destroy(&pp->mu);
 	pthread_cond_destroy(&pp->cv);
+	pp->threaded = false;
+done:
+	if (!err)
+		err = flush_desc(pp);
 out:
+	for (k = 0; k < pp->nbad; k++)
+		bitmap_clear(pp->job->pb->bitmap2, pp->bad[k]);
+	pp->res->read += pp->nread;
+	pp->res->mapped += pp->nmapped;
 	for (i = 0; pp->ring && i < pp->nring; i++) {
-		free(pp->ring[i].in);
-		free(pp->ring[i].out);
+		struct batch *b = &pp->ring[i];
+		int j;
+
+		for (j = 0; j < BATCH; j++)
+			free(b->why[j]);
+		free(b->in);
+		free(b->out);
 	}
+	for (i = 0; pp->win && i < pp->nring + 1; i++)
+		vmcore_unmap_window(&pp->win[i].w);
+	free(pp->win);
 	free(pp->ring);
 	free(pp->data);
 	free(pp->desc);
+	free(pp->bad);
 	free(tids);
+	compressor_free(pp->wc);
 	return err;
 }
 

@@ -11,9 +11,12 @@
  *                compression flags, 0), in pfn order
  *   then         the shared page of zeros, then the pages' data
  *
- * Pages are compressed by several threads and written in pfn order.  Data
- * goes out before the descriptors that point to it, so a file cut short
- * holds only descriptors whose pages are there.
+ * Pages are used where the input is mapped (vmcore_input.h), compressed
+ * by several threads when there is compression and more than one CPU (else
+ * all in the calling thread), and written in pfn order, into a file with
+ * one pwritev per batch of pages straight from the mapping or the
+ * compressed buffers.  Data goes out before the descriptors that point to
+ * it, so a file cut short holds only descriptors whose pages are there.
  */
 #ifndef CAPTURE_KDUMP_OUT_H
 #define CAPTURE_KDUMP_OUT_H
@@ -38,7 +41,8 @@ struct kdump_job {
 	struct page_bitmaps *pb;	/* bitmap 2 loses unreadable pages */
 	int level;
 	unsigned int method;		/* KDUMP_ZLIB ... or 0 */
-	int threads;
+	int threads;			/* --num-threads, or the CPUs */
+	int cpus;			/* this process may use */
 	int64_t timestamp;
 	bool split;
 	uint64_t start_pfn, end_pfn;	/* this file's frames */
@@ -49,6 +53,8 @@ struct kdump_job {
 struct kdump_result {
 	uint64_t stored, zero, unreadable;
 	char *first_unreadable;		/* its message, or NULL */
+	uint64_t mapped, read;		/* pages used where mapped, read */
+	char *no_map;			/* why mmap(2) failed, or NULL */
 };
 
 /* Write one file (one part of a split dump).  The header says INCOMPLETE

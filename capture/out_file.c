@@ -10,6 +10,7 @@
 #include "out_file.h"
 
 #define FLAT_HEADER_SIZE 4096
+#define MAX_IOV 1024		/* IOV_MAX on Linux */
 
 static void put_be64(unsigned char *p, uint64_t v)
 {
@@ -25,6 +26,7 @@ static struct error *write_error(struct out_file *of, int e, uint64_t off)
 {
 	const char *name = of->flat ? "standard output" : of->tmp_path;
 
+	of->error_errno = e;
 	if (e == ENOSPC || e == EFBIG || e == EDQUOT) {
 		of->full = true;
 		return error_create(ERR_IO, "%s: no space left at offset "
@@ -126,6 +128,47 @@ struct error *out_write(struct out_file *of, uint64_t off, const void *buf,
 		}
 	}
 	of->bytes += len;
+	return NULL;
+}
+
+struct error *out_writev(struct out_file *of, uint64_t off,
+			 const struct iovec *iov, int n)
+{
+	struct iovec v[MAX_IOV];
+	size_t done = 0;
+	int k = 0, first = 0, m = 0;
+
+	if (of->flat)
+		return error_create(ERR_UNSUPPORTED, "out_writev: not in the "
+				    "flattened format");
+	for (;;) {
+		ssize_t w;
+
+		if (first == m) {	/* the next pieces */
+			first = m = 0;
+			for (; k < n && m < MAX_IOV; k++)
+				if (iov[k].iov_len)
+					v[m++] = iov[k];
+			if (!m)
+				break;
+		}
+		w = pwritev(of->fd, v + first, m - first, (off_t)(off + done));
+		if (w < 0 && errno == EINTR)
+			continue;
+		of->partial = done;
+		if (w < 0)
+			return write_error(of, errno, off + done);
+		if (w == 0)
+			return write_error(of, ENOSPC, off + done);
+		done += (size_t)w;
+		while (first < m && (size_t)w >= v[first].iov_len)
+			w -= (ssize_t)v[first++].iov_len;
+		if (w) {
+			v[first].iov_base = (char *)v[first].iov_base + w;
+			v[first].iov_len -= (size_t)w;
+		}
+	}
+	of->bytes += done;
 	return NULL;
 }
 

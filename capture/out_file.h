@@ -23,6 +23,9 @@ struct out_file {
 	bool full;		/* the device is full (or the size limit hit) */
 	uint64_t bytes;		/* payload bytes written */
 	size_t partial;		/* of the last, failed out_write */
+	int error_errno;	/* of the last, failed write: EFAULT is the
+				 * data's fault (a mapping that could not be
+				 * read), not the output's */
 };
 
 struct error *out_open(struct out_file *of, const char *path, bool flat);
@@ -30,6 +33,11 @@ struct error *out_open(struct out_file *of, const char *path, bool flat);
  * fails, of->partial says how many of the bytes did reach the file. */
 struct error *out_write(struct out_file *of, uint64_t off, const void *buf,
 			size_t len);
+/* Write the n pieces of iov one after the other at off (pwritev; not in
+ * the flattened format).  of->partial and of->error_errno as above. */
+struct iovec;
+struct error *out_writev(struct out_file *of, uint64_t off,
+			 const struct iovec *iov, int n);
 /* Complete: flush, end the flattened stream, rename NAME.tmp to NAME. */
 struct error *out_finish(struct out_file *of);
 /* Stop after an error: keep what was written under NAME (a dump marked

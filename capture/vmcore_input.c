@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -216,6 +217,8 @@ struct error *vmcore_input_open(const char *path, struct vmcore_input **ret)
 	in->file_size = (uint64_t)st.st_size;
 	if (!S_ISREG(st.st_mode))
 		in->file_size = UINT64_MAX;	/* trust the headers */
+	else
+		in->can_map = true;
 	err = read_headers(in);
 	if (!err)
 		err = scan_notes(in);
@@ -356,4 +359,93 @@ bool vmcore_pfn_has_data(const struct vmcore_input *in, uint64_t pfn)
 			return true;
 	}
 	return false;
+}
+
+bool vmcore_pfn_offset(const struct vmcore_input *in, uint64_t pfn,
+		       size_t *hint, uint64_t *off)
+{
+	uint64_t start = pfn << in->page_shift, end = start + in->page_size;
+	size_t i, k;
+
+	for (k = 0; k < in->nseg; k++) {
+		const struct vm_segment *s;
+
+		i = (*hint + k) % in->nseg;
+		s = &in->seg[i];
+		if (start < s->paddr || start >= s->paddr + s->memsz)
+			continue;
+		if (end > s->paddr + s->filesz ||
+		    s->offset + (end - s->paddr) > in->file_size)
+			return false;
+		*hint = i;
+		*off = s->offset + (start - s->paddr);
+		return true;
+	}
+	return false;
+}
+
+struct error *vmcore_map_window(const struct vmcore_input *in, uint64_t off,
+				struct vm_window *w)
+{
+	uint64_t start = off & ~(uint64_t)(VMCORE_WINDOW - 1);
+	uint64_t len = VMCORE_WINDOW + in->page_size;
+	void *m;
+
+	w->base = NULL;
+	if (!in->can_map || start >= in->file_size)
+		return error_create(ERR_UNSUPPORTED, "%s: offset 0x%llx cannot "
+				    "be mapped", in->path,
+				    (unsigned long long)off);
+	if (len > in->file_size - start)
+		len = in->file_size - start;
+	m = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE, in->fd,
+		 (off_t)start);
+	if (m == MAP_FAILED)
+		return error_create(ERR_IO, "%s: mmap at offset 0x%llx: %s",
+				    in->path, (unsigned long long)start,
+				    strerror(errno));
+	w->base = m;
+	w->off = start;
+	w->len = (size_t)len;
+	return NULL;
+}
+
+void vmcore_unmap_window(struct vm_window *w)
+{
+	if (w->base)
+		munmap((void *)w->base, w->len);
+	w->base = NULL;
+}
+
+bool vmcore_cursor_holds(struct vm_cursor *c, uint64_t pfn)
+{
+	uint64_t off;
+
+	return c->w.base && vmcore_pfn_offset(c->in, pfn, &c->hint, &off) &&
+	       off >= c->w.off && off + c->in->page_size <= c->w.off + c->w.len;
+}
+
+const unsigned char *vmcore_cursor_page(struct vm_cursor *c, uint64_t pfn)
+{
+	uint64_t off;
+	struct error *err;
+
+	if (c->failed || !vmcore_pfn_offset(c->in, pfn, &c->hint, &off))
+		return NULL;
+	if (!c->w.base || off < c->w.off ||
+	    off + c->in->page_size > c->w.off + c->w.len) {
+		vmcore_unmap_window(&c->w);
+		err = vmcore_map_window(c->in, off, &c->w);
+		if (err) {
+			error_free(err);
+			c->failed = true;
+			return NULL;
+		}
+	}
+	return c->w.base + (off - c->w.off);
+}
+
+void vmcore_cursor_close(struct vm_cursor *c)
+{
+	vmcore_unmap_window(&c->w);
 }

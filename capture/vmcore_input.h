@@ -2,8 +2,13 @@
  * The input of the dump writer: an ELF vmcore (/proc/vmcore or a copy of
  * it).  Its program headers say where each range of physical memory lies
  * in the file; its notes hold the CPUs' registers and VMCOREINFO.  Pages
- * are read with pread(2), so an unreadable page (EIO from /proc/vmcore)
- * is one page lost, not the dump.
+ * are read where the file is mapped (mmap(2) of /proc/vmcore, as
+ * makedumpfile does: no copy, no per-page remapping in the kernel), in
+ * windows of VMCORE_WINDOW bytes, or with pread(2) where mapping fails or
+ * a frame is not whole in one PT_LOAD.  Touching a mapping can fault
+ * (SIGBUS: the file shrank, the storage failed): the callers touch mapped
+ * pages only inside mapped_access() (src/dump/source.h), so an unreadable
+ * page is one page lost, not the dump.
  */
 #ifndef CAPTURE_VMCORE_INPUT_H
 #define CAPTURE_VMCORE_INPUT_H
@@ -37,6 +42,17 @@ struct vmcore_input {
 	struct vmcoreinfo *vmcoreinfo;	/* NULL if the dump has none */
 	int nr_cpus;			/* NT_PRSTATUS notes */
 	bool truncated;			/* a PT_LOAD runs past the file's end */
+	bool can_map;			/* a regular file: try mmap(2) */
+};
+
+/* Bytes of the file mapped at once (a multiple of any page size). */
+#define VMCORE_WINDOW (16u << 20)
+
+/* A mapped part of the file: [off, off + len) at base. */
+struct vm_window {
+	const unsigned char *base;
+	uint64_t off;
+	size_t len;
 };
 
 /* Open and check an ELF vmcore. */
@@ -64,5 +80,35 @@ bool vmcore_pfn_has_data(const struct vmcore_input *in, uint64_t pfn);
  * false if not (or it failed): then read them one by one. */
 bool vmcore_read_run(const struct vmcore_input *in, uint64_t pfn, uint64_t n,
 		     void *buf);
+
+/* Where frame pfn's data starts in the file, if one PT_LOAD holds all of
+ * it and the file has it (then it can be used from a mapping); *hint is
+ * a segment index to try first (start with 0). */
+bool vmcore_pfn_offset(const struct vmcore_input *in, uint64_t pfn,
+		       size_t *hint, uint64_t *off);
+
+/* Map the window that holds the frame whose data starts at file offset
+ * off (the window starts at off rounded down to VMCORE_WINDOW and ends a
+ * frame past its VMCORE_WINDOW bytes, or at the file's end).  On failure
+ * (a pipe, a file system without mmap) the caller reads with pread. */
+struct error *vmcore_map_window(const struct vmcore_input *in, uint64_t off,
+				struct vm_window *w);
+void vmcore_unmap_window(struct vm_window *w);
+
+/* For one thread going through the frames in order: one window at a time,
+ * the next mapped when needed. */
+struct vm_cursor {
+	const struct vmcore_input *in;
+	struct vm_window w;
+	size_t hint;
+	bool failed;		/* mmap failed: read the rest */
+};
+
+/* Frame pfn where it is mapped (the window before is unmapped), or NULL:
+ * not whole in one PT_LOAD, or the file cannot be mapped (read it). */
+const unsigned char *vmcore_cursor_page(struct vm_cursor *c, uint64_t pfn);
+/* Is frame pfn in the cursor's window already? */
+bool vmcore_cursor_holds(struct vm_cursor *c, uint64_t pfn);
+void vmcore_cursor_close(struct vm_cursor *c);
 
 #endif

@@ -29,19 +29,23 @@ static void sigbus_handler(int sig, siginfo_t *info, void *ctx)
 	raise(sig);
 }
 
+/* SA_NODEFER and an empty sa_mask: the handler runs with the signal mask
+ * of the code that faulted, so jumping out of it needs no mask restored
+ * (sigsetjmp(..., 0) below: no system call per access, which matters to
+ * the dump writer, which guards every page it touches). */
 static void install_sigbus_handler(void)
 {
 	static int installed;
 	struct sigaction sa;
 
-	if (installed)
+	if (__atomic_load_n(&installed, __ATOMIC_ACQUIRE))
 		return;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = sigbus_handler;
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
-	installed = 1;
+	__atomic_store_n(&installed, 1, __ATOMIC_RELEASE);
 }
 
 struct error *mapped_access(const char *what, void (*fn)(void *arg),
@@ -50,7 +54,7 @@ struct error *mapped_access(const char *what, void (*fn)(void *arg),
 	sigjmp_buf jump, *volatile saved = fault_jump;
 
 	install_sigbus_handler();
-	if (sigsetjmp(jump, 1)) {
+	if (sigsetjmp(jump, 0)) {
 		fault_jump = saved;
 		return error_create(ERR_IO, "%s: the file could not be read "
 				    "(SIGBUS: truncated after opening or a "

@@ -11,6 +11,12 @@
 #include <unistd.h>
 
 #include "../../capture/dump_writer.h"
+#include "../../capture/elf_out.h"
+#include "../../capture/kdump_out.h"
+#include "../../capture/out_file.h"
+#include "../../capture/page_filter.h"
+#include "../../capture/vmcore_input.h"
+#include "../../src/dump/decompress.h"
 #include "../../src/dump/dump.h"
 #include "../../src/util/error.h"
 #include "synth_dump.h"
@@ -371,5 +377,193 @@ TEST(capture_full_disk)
 		dump_close(d);
 	}
 	dump_close(in);
+	synth_file_free(&f);
+}
+
+/*
+ * Write vmcore to out as crash-dump does, but with the input's pages past
+ * cut (a file offset; 0: none) gone after it was opened, as when a file
+ * shrinks or storage fails under a mapping (SIGBUS when touched), with
+ * mmap or pread (map), one thread or several (cpus).
+ */
+static struct error *write_cut(const char *vmcore, const char *out,
+			       unsigned int method, int level, int cpus,
+			       bool map, uint64_t cut, struct kdump_result *res,
+			       bool elf)
+{
+	struct vmcore_input *vi = NULL;
+	struct page_bitmaps *pb = NULL;
+	struct progress prog = { 0 };
+	struct kdump_job job = { 0 };
+	struct out_file of;
+	struct error *err;
+
+	memset(res, 0, sizeof(*res));
+	err = vmcore_input_open(vmcore, &vi);
+	if (err)
+		return err;
+	vi->can_map = map;
+	err = page_filter_run(vi, level, &pb);
+	if (!err && cut && truncate(vmcore, (off_t)cut) < 0)
+		err = error_create(ERR_IO, "truncate %s", vmcore);
+	if (err)
+		goto out;
+	job.in = vi;
+	job.pb = pb;
+	job.level = level;
+	job.method = method;
+	job.threads = job.cpus = cpus;
+	job.end_pfn = pb->max_pfn;
+	job.desc_room = bitmap_count(pb->bitmap2, 0, pb->max_pfn);
+	job.progress = &prog;
+	err = out_open(&of, out, false);
+	if (!err)
+		err = elf ? elf_write(&of, &job, res) : kdump_write(&of, &job, res);
+	if (!err)
+		err = elf ? elf_finalize(&of, true)
+			  : kdump_finalize(&of, &job, true);
+	if (!err)
+		err = out_finish(&of);
+	else
+		out_discard(&of);
+out:
+	page_bitmaps_free(pb);
+	vmcore_input_close(vi);
+	return err;
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	bool same = fa && fb;
+	int ca, cb;
+
+	while (same) {
+		ca = getc(fa);
+		cb = getc(fb);
+		same = ca == cb;
+		if (ca == EOF)
+			break;
+	}
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	return same;
+}
+
+/* Mapped or read with pread, threaded or not: the same file. */
+TEST(capture_mmap_and_pread_agree)
+{
+	static const unsigned int methods[] = { 0, KDUMP_LZO, KDUMP_ZSTD };
+	struct synth_file f;
+	const char *vmcore = make_vmcore("cap-agree.elf", synth_vmcoreinfo, &f);
+	char ref[256], out[256];
+	struct kdump_result res;
+	size_t m;
+	int cpus;
+
+	snprintf(ref, sizeof(ref), "%s.pread", vmcore);
+	snprintf(out, sizeof(out), "%s.mmap", vmcore);
+	for (m = 0; m < 3; m++) {
+		CHECK_OK(write_cut(vmcore, ref, methods[m], 1, 1, false, 0,
+				   &res, false));
+		free(res.first_unreadable);
+		CHECK_EQ(res.unreadable, 0);
+		CHECK_EQ(res.zero, NZERO);
+		CHECK(res.no_map != NULL);	/* said why */
+		free(res.no_map);
+		CHECK_EQ(res.mapped, 0);
+		CHECK_EQ(res.read, 0x67);
+		for (cpus = 1; cpus <= 3; cpus++) {
+			CHECK_OK(write_cut(vmcore, out, methods[m], 1, cpus,
+					   true, 0, &res, false));
+			free(res.first_unreadable);
+			CHECK_EQ(res.unreadable, 0);
+			CHECK(res.no_map == NULL);
+			free(res.no_map);
+			CHECK_EQ(res.mapped, 0x67);
+			CHECK_EQ(res.read, 0);
+			CHECK(same_file(ref, out));
+		}
+	}
+	synth_file_free(&f);
+}
+
+/*
+ * The input's last 4 pages (pfns 0x84-0x87, the end of the last segment)
+ * go away after it was opened: through the mapping they fault (SIGBUS),
+ * through pread they read short.  Either way they are left out as
+ * unreadable, with the first one's address said, and every other page is
+ * written as it was.
+ */
+TEST(capture_unreadable_pages)
+{
+	/* none, lzo, and (3) ELF output */
+	static const unsigned int methods[] = { 0, KDUMP_LZO, 0 };
+	struct synth_file f;
+	const char *vmcore = make_vmcore("cap-gone-ref.elf", synth_vmcoreinfo,
+					 &f);
+	struct dump *in = open_input(vmcore), *d;
+	const char *cut_path;
+	char out[256];
+	uint64_t cut = f.size - 4 * PS;
+	size_t m;
+	int level, cpus, map;
+
+	cut_path = synth_save(&f, "cap-gone.elf");
+	snprintf(out, sizeof(out), "%s.kdump", cut_path);
+	for (m = 0; in && m < 3; m++)
+	for (level = 0; level <= 1; level++)
+	for (cpus = 1; cpus <= 2; cpus++)
+	for (map = 0; map <= 1; map++) {
+		struct kdump_result res;
+		struct error *err;
+		unsigned char a[PS], b[PS];
+		uint64_t pfn, there = 0, gone = 0;
+
+		synth_save(&f, "cap-gone.elf");		/* whole again */
+		err = write_cut(cut_path, out, methods[m], level, cpus, map,
+				cut, &res, m == 2);
+		CHECK_OK(err);
+		CHECK_EQ(res.unreadable, 4);
+		CHECK(res.first_unreadable &&
+		      strstr(res.first_unreadable, "0x84000"));
+		if (map)
+			CHECK(res.first_unreadable &&
+			      strstr(res.first_unreadable, "SIGBUS"));
+		free(res.first_unreadable);
+		free(res.no_map);
+		d = err ? NULL : open_input(out);
+		if (!d)
+			continue;
+		CHECK(d->incomplete == NULL);
+		for (pfn = 0; pfn < in->max_pfn; pfn++) {
+			struct error *ea = dump_read_phys(in, pfn * PS, a, PS);
+			struct error *eb = dump_read_phys(d, pfn * PS, b, PS);
+
+			if (!ea && !eb) {
+				CHECK(!memcmp(a, b, PS));
+				there++;
+			} else if (!ea && eb) {
+				CHECK(error_not_in_dump(eb));
+				if (m == 2 && level)	/* zero pages too */
+					CHECK(pfn == 0x3 || pfn == 0x4 ||
+					      pfn == 0x20 || pfn == 0x55 ||
+					      pfn == 0x81 ||
+					      (pfn >= 0x84 && pfn <= 0x87));
+				else
+					CHECK(pfn >= 0x84 && pfn <= 0x87);
+				gone++;
+			}
+			error_free(ea);
+			error_free(eb);
+		}
+		CHECK_EQ(there, 0x67 - 4 - (m == 2 && level ? NZERO : 0));
+		CHECK_EQ(gone, 4 + (m == 2 && level ? NZERO : 0));
+		dump_close(d);
+	}
+	if (in)
+		dump_close(in);
 	synth_file_free(&f);
 }
