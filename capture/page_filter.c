@@ -531,6 +531,9 @@ struct error *page_filter_run(struct vmcore_input *in, int level,
 	s.in = in;
 	s.level = level;
 	get_layout(vi, &s.l);
+	/* never map the whole vmcore: on /proc/vmcore that fills in the
+	 * page tables of all the crashed machine's memory at once */
+	opts.no_mmap = true;
 	err = dump_open(paths, 1, &opts, &d);
 	if (!err)
 		err = vmem_open(d, &s.vm);

@@ -15,10 +15,11 @@ static const struct dump_format *const formats[] = {
 	&kdump_format,
 };
 
-static struct error *open_source(const char *path, struct source **ret)
+static struct error *open_source(const char *path, bool no_mmap,
+				 struct source **ret)
 {
 	struct source *src;
-	struct error *err = source_open_file(path, &src);
+	struct error *err = source_open_file(path, no_mmap, &src);
 
 	if (err)
 		return err;
@@ -72,7 +73,7 @@ struct error *dump_open(const char *const *paths, int npaths,
 			goto fail;
 		}
 		d->npaths++;
-		err = open_source(paths[i], &srcs[i]);
+		err = open_source(paths[i], opts && opts->no_mmap, &srcs[i]);
 		if (err)
 			goto fail;
 		nopen++;

@@ -22,6 +22,11 @@ struct dump_options {
 	 * part of a split dump opens alone (the pfns of the others are
 	 * holes). */
 	bool headers_only;
+	/* Read the files with pread(2), never map them: mapping a capture
+	 * kernel's /proc/vmcore fills in the page tables for all of the
+	 * crashed machine's memory at once (2 GB a TB), more than a capture
+	 * kernel may have.  A file that cannot be mapped is read so anyway. */
+	bool no_mmap;
 };
 
 /* One ELF note as the dump holds it (from PT_NOTE or a kdump header). */

@@ -30,7 +30,10 @@ struct source {
 	const char *cut_short;	/* why the data ends early, or NULL */
 };
 
-struct error *source_open_file(const char *path, struct source **ret);
+/* The file mapped, or read with pread(2) (no_mmap, or when it cannot be
+ * mapped: then source_map() gives NULL). */
+struct error *source_open_file(const char *path, bool no_mmap,
+			       struct source **ret);
 /* Wrap a flattened (makedumpfile -F) file; takes ownership of raw. */
 struct error *source_open_flattened(struct source *raw, struct source **ret);
 /* True if src starts with the flattened format's signature. */

@@ -1,4 +1,4 @@
-/* A dump file read through mmap. */
+/* A dump file read through mmap, or with pread(2) where it is not mapped. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -14,7 +14,8 @@
 
 struct file_source {
 	struct source src;
-	const unsigned char *map;
+	const unsigned char *map;	/* NULL: read with pread from fd */
+	int fd;				/* -1 once mapped */
 };
 
 static __thread sigjmp_buf *fault_jump;
@@ -87,6 +88,28 @@ struct error *mapped_copy(const char *what, void *dst, const void *src,
 	return mapped_access(what, do_copy, &c);
 }
 
+static struct error *pread_all(struct file_source *fs, uint64_t off,
+			       unsigned char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = pread(fs->fd, buf, len, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return error_create(n ? ERR_IO : ERR_TRUNCATED,
+					    "%s: reading offset 0x%llx: %s",
+					    fs->src.name,
+					    (unsigned long long)off,
+					    n ? strerror(errno) :
+					    "the file ends there");
+		buf += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return NULL;
+}
+
 static struct error *file_read(struct source *src, uint64_t off, void *buf,
 			       size_t len)
 {
@@ -99,6 +122,8 @@ static struct error *file_read(struct source *src, uint64_t off, void *buf,
 				    "of the file (size 0x%llx)", src->name,
 				    (unsigned long long)off, len,
 				    (unsigned long long)src->size);
+	if (!fs->map)
+		return pread_all(fs, off, buf, len);
 	err = mapped_copy(src->name, buf, fs->map + off, len);
 	return err ? error_prefix(err, "at offset 0x%llx",
 				  (unsigned long long)off) : NULL;
@@ -108,7 +133,7 @@ static const void *file_map(struct source *src, uint64_t off, size_t len)
 {
 	struct file_source *fs = (struct file_source *)src;
 
-	if (off > src->size || len > src->size - off)
+	if (!fs->map || off > src->size || len > src->size - off)
 		return NULL;
 	return fs->map + off;
 }
@@ -119,6 +144,8 @@ static void file_destroy(struct source *src)
 
 	if (fs->map && src->size)
 		munmap((void *)fs->map, src->size);
+	if (fs->fd >= 0)
+		close(fs->fd);
 }
 
 static const struct source_ops file_ops = {
@@ -127,7 +154,8 @@ static const struct source_ops file_ops = {
 	.destroy = file_destroy,
 };
 
-struct error *source_open_file(const char *path, struct source **ret)
+struct error *source_open_file(const char *path, bool no_mmap,
+			       struct source **ret)
 {
 	struct file_source *fs;
 	struct stat st;
@@ -157,22 +185,18 @@ struct error *source_open_file(const char *path, struct source **ret)
 	fs->src.ops = &file_ops;
 	fs->src.kind = "file";
 	fs->src.size = (uint64_t)st.st_size;
-	if (st.st_size > 0) {
+	fs->fd = fd;
+	if (st.st_size > 0 && !no_mmap) {
 		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
 			       fd, 0);
 
-		if (m == MAP_FAILED) {
-			int e = errno;
-
+		/* a file that cannot be mapped is read with pread */
+		if (m != MAP_FAILED) {
+			fs->map = m;
 			close(fd);
-			free(fs->src.name);
-			free(fs);
-			return error_create(ERR_IO, "%s: mmap: %s", path,
-					    strerror(e));
+			fs->fd = -1;
 		}
-		fs->map = m;
 	}
-	close(fd);
 	*ret = &fs->src;
 	return NULL;
 }

@@ -39,6 +39,7 @@ static void check_variant(int elf_class, bool big, bool reverse,
 		.reverse_data = reverse,
 	};
 	struct dump_options zero = { .zero_excluded = true };
+	struct dump_options no_map = { .no_mmap = true };
 	struct synth_elf_layout lay;
 	struct synth_file f;
 	struct dump *d;
@@ -64,6 +65,13 @@ static void check_variant(int elf_class, bool big, bool reverse,
 		CHECK_ELF(d, &o, &lay, f.size);
 		CHECK_PHYS(d, 0x21000, 0x1000);
 		CHECK_PHYS_ZERO(d, 0x22000, 0x3000);
+		dump_close(d);
+	}
+	/* And read with pread, never mapped (the dump writer's way with
+	 * /proc/vmcore): the same bytes. */
+	d = synth_open(synth_save(&f, name), &no_map);
+	if (d) {
+		CHECK_ELF(d, &o, &lay, f.size);
 		dump_close(d);
 	}
 	synth_file_free(&f);

@@ -498,3 +498,48 @@ TEST(kdump_v6_max_mapnr_64_wins)
 	synth_file_free(&f);
 	free(pages);
 }
+
+/* Read with pread instead of a mapping (dump_options.no_mmap, as the dump
+ * writer reads /proc/vmcore): the same pages, bitmaps read into memory,
+ * every compression, a file cut short. */
+TEST(kdump_read_without_mapping)
+{
+	uint8_t *pages = synth_std_pages(NPAGES);
+	struct dump_options no_map = { .no_mmap = true };
+	int comp;
+
+	for (comp = SYNTH_NONE; comp <= SYNTH_MIXED; comp++) {
+		struct synth_kdump_opts o = {
+			.header_version = 6, .max_mapnr = NPAGES,
+			.pages = pages, .comp = (enum synth_comp)comp,
+			.vmcoreinfo = synth_vmcoreinfo, .notes = true,
+			.nr_cpus = 2, .dump_level = 31,
+		};
+		char name[64];
+
+		snprintf(name, sizeof(name), "nomap-%s", comp_names[comp]);
+		check_kdump(&o, name, &no_map);
+	}
+	{
+		struct synth_kdump_opts o = {
+			.max_mapnr = NPAGES, .pages = pages,
+			.comp = SYNTH_MIXED,
+		};
+		struct synth_kdump_layout lay;
+		struct synth_file f, g = { 0 };
+		struct dump *d;
+
+		synth_kdump(&o, &f, &lay);
+		synth_put(&g, 0, f.data, lay.desc + (f.size - lay.desc) / 2);
+		d = synth_open(synth_save(&g, "nomap-cut"), &no_map);
+		if (d) {
+			CHECK(d->incomplete != NULL);
+			CHECK_KDUMP(d, &o, &lay, &g.size, 1);
+			dump_close(d);
+		}
+		synth_file_free(&g);
+		synth_kdump_layout_free(&lay);
+		synth_file_free(&f);
+	}
+	free(pages);
+}
