@@ -12,6 +12,7 @@
 #include "../arch/vmem.h"
 #include "../kernel/kernel.h"
 #include "../kernel/meminfo.h"
+#include "../kernel/slab.h"
 #include "../session.h"
 #include "../util/error.h"
 #include "../util/interrupt.h"
@@ -295,6 +296,105 @@ static void print_counters(struct kmem *km, const struct vm_counters *c,
 	}
 }
 
+static const char slab_header[] =
+	"CACHE             OBJSIZE  ALLOCATED     TOTAL  SLABS  SSIZE  NAME\n";
+
+/* One kmem -s line; "?" for the counts that could not be gathered (the
+ * reason goes to stderr first, naming the address). */
+static void print_cache(struct kmem *km, const struct slab_cache *c)
+{
+	if (c->err) {
+		fflush(km->out);
+		fprintf(stderr, "kmem: %s: cannot gather relevant slab data: "
+			"%s\n", c->name, c->err->message);
+		km->rc = 1;
+		if (!c->have_sizes)
+			return;
+	}
+	fprintf(km->out, "%-16" PRIx64 " %8" PRIu64 "  ", c->addr, c->objsize);
+	if (c->err)
+		fprintf(km->out, "%9s  %8s  %5s  ", "?", "?", "?");
+	else
+		fprintf(km->out, "%9" PRId64 "  %8" PRId64 "  %5" PRId64 "  ",
+			c->allocated, c->total, (int64_t)c->slabs);
+	fprintf(km->out, "%4" PRIu64 "k  %s\n", c->slab_size / 1024, c->name);
+}
+
+/* Whether s is all hex digits (with or without 0x): an address. */
+static bool is_hex(const char *s)
+{
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!strchr("0123456789abcdefABCDEF", *s))
+			return false;
+	return true;
+}
+
+/* kmem -s: every cache on slab_caches; with want, only the cache of that
+ * name (or at that address: want_addr); "list": addresses and names. */
+static void print_slabs(struct kmem *km, const char *want, uint64_t want_addr,
+			bool list)
+{
+	struct kernel k = session_kernel(km->s);
+	struct error *list_err = NULL, *err;
+	uint64_t *caches = NULL;
+	size_t n = 0, i;
+	bool found = false;
+
+	err = slab_cache_list(&k, &caches, &n, &list_err);
+	if (err) {
+		complain(km, "-s", err);
+		error_free(err);
+		return;
+	}
+	if (!want && !want_addr && !list)
+		fprintf(km->out, "%s", slab_header);
+	for (i = 0; i < n && !interrupted(); i++) {
+		struct slab_cache c;
+		char name[128];
+
+		if (list) {
+			slab_cache_name(&k, caches[i], name, sizeof(name));
+			fprintf(km->out, "%" PRIx64 " %s\n", caches[i], name);
+			continue;
+		}
+		if (want_addr && caches[i] != want_addr)
+			continue;
+		if (want) {
+			slab_cache_name(&k, caches[i], name, sizeof(name));
+			if (strcmp(name, want))
+				continue;
+		}
+		err = slab_cache_read(&k, caches[i], &c);
+		if (err) {	/* not a SLUB kernel: nothing to show */
+			complain(km, "-s", err);
+			error_free(err);
+			break;
+		}
+		if (want || want_addr)
+			fprintf(km->out, "%s", slab_header);
+		print_cache(km, &c);
+		error_free(c.err);
+		found = true;
+		if (want || want_addr)
+			break;
+	}
+	if (list_err) {
+		complain(km, "-s", list_err);
+		error_free(list_err);
+	}
+	if (want_addr && !found && !interrupted()) {
+		fflush(km->out);
+		fprintf(stderr, "kmem: %" PRIx64 ": looking up an address is "
+			"not supported yet\n", want_addr);
+		km->rc = 1;
+	}
+	free(caches);
+}
+
 static void print_vm_stats(struct kmem *km)
 {
 	struct kernel k = session_kernel(km->s);
@@ -386,7 +486,10 @@ static void print_zones(struct kmem *km)
 int cmd_kmem(struct session *s, int argc, char **argv)
 {
 	struct kmem km = { .s = s, .out = s->out };
-	bool info = false, vm_stat = false, zones = false;
+	bool info = false, vm_stat = false, zones = false, slabs = false;
+	const char *want = NULL;
+	uint64_t want_addr = 0;
+	bool list = false;
 	int c;
 
 	optind = 0;
@@ -396,6 +499,7 @@ int cmd_kmem(struct session *s, int argc, char **argv)
 		case 'i': info = true; break;
 		case 'V': vm_stat = true; break;
 		case 'z': zones = true; break;
+		case 's': slabs = true; break;
 		case '?':
 			command_usage(s->out, "kmem");
 			return 1;
@@ -404,9 +508,39 @@ int cmd_kmem(struct session *s, int argc, char **argv)
 			return 1;
 		}
 	}
-	if (info && vm_stat) {
+	if (info + vm_stat + slabs > 1) {
 		fprintf(stderr, "kmem: only one flag allowed!\n");
 		command_usage(s->out, "kmem");
+		return 1;
+	}
+	for (; slabs && optind < argc; optind++) {
+		const char *a = argv[optind];
+
+		if (is_hex(a)) {
+			if (want_addr) {
+				fprintf(stderr, "kmem: %s: only one address "
+					"is supported\n", a);
+				return 1;
+			}
+			want_addr = strtoull(a, NULL, 16);
+			continue;
+		}
+		if (want) {
+			fprintf(stderr, "kmem: only one kmem_cache reference "
+				"is allowed\n");
+			return 1;
+		}
+		/* "\\list": the cache named list, not the list */
+		if (a[0] == '\\')
+			want = a + 1;
+		else if (!strcmp(a, "list"))
+			list = true;
+		else
+			want = a;
+	}
+	if (list && (want || want_addr)) {
+		fprintf(stderr, "kmem: only one kmem_cache reference is "
+			"allowed\n");
 		return 1;
 	}
 	if (optind < argc) {
@@ -420,7 +554,7 @@ int cmd_kmem(struct session *s, int argc, char **argv)
 		}
 		return 1;
 	}
-	if (!info && !vm_stat && !zones) {
+	if (!info && !vm_stat && !zones && !slabs) {
 		command_usage(s->out, "kmem");
 		return 1;
 	}
@@ -431,6 +565,8 @@ int cmd_kmem(struct session *s, int argc, char **argv)
 	km.page_size = s->vmem->page_size;
 	if (info)
 		print_info(&km);
+	if (slabs && !interrupted())
+		print_slabs(&km, want, want_addr, list);
 	if (zones && !interrupted())
 		print_zones(&km);
 	if (vm_stat && !interrupted())

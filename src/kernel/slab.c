@@ -1,0 +1,547 @@
+/*
+ * SLUB caches as kmem -s counts them.  For each kmem_cache on the
+ * slab_caches list:
+ *
+ *   SLABS      the nodes' nr_slabs summed;
+ *   TOTAL      the nodes' total_objects summed;
+ *   free       for each cpu with a slab: the slab's objects less its
+ *              inuse, the objects on the cpu's lockless freelist, and
+ *              the objects less inuse of each slab on the cpu's partial
+ *              list (a 16-bit sum, as the classic crash keeps it); plus,
+ *              for each node, objects less inuse of every slab on its
+ *              partial list;
+ *   ALLOCATED  TOTAL less free.
+ *
+ * This is the classic crash's reckoning (not the kernel's own
+ * /proc/slabinfo one), kept with its integer widths so that the numbers
+ * agree with it.  Every list walk is bounded and checked for cycles.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../arch/vmem.h"
+#include "../util/error.h"
+#include "../util/interrupt.h"
+#include "kernel.h"
+#include "page.h"
+#include "slab.h"
+
+/* No cache has more; a longer list is damage. */
+#define MAX_CACHES 100000
+/* A slab holds at most 2^15 objects; freelists and partial lists longer
+ * than these bounds are damage (a node's partial list of a million
+ * slabs would be 4 GB of slabs at least). */
+#define MAX_FREELIST 65536
+#define MAX_PARTIAL 4000000
+
+struct slub {
+	const struct kernel *k;
+	uint64_t page_size;
+	/* kmem_cache */
+	struct kernel_field name, objsize, offset, oo, random, cpu_slab,
+			    node, list;
+	bool has_random;
+	/* kmem_cache_cpu */
+	struct kernel_field cpu_freelist, cpu_slab_page, cpu_partial;
+	bool has_cpu_partial;
+	/* struct slab (or struct page, before 5.17) */
+	const char *slab_type;
+	uint64_t inuse_bit, objects_bit;
+	uint32_t inuse_bits, objects_bits;
+	struct kernel_field slab_next, slab_list;
+	/* kmem_cache_node */
+	struct kernel_field nr_partial, nr_slabs, total_objects, partial;
+	unsigned int nr_node_ids;
+	unsigned int cpus;	/* up to the highest present cpu */
+};
+
+/* A set of addresses (for the cycle checks): open addressing. */
+struct seen {
+	uint64_t *slot;
+	size_t cap, n;
+};
+
+static void seen_free(struct seen *s)
+{
+	free(s->slot);
+	memset(s, 0, sizeof(*s));
+}
+
+/* false if addr was there already (0 is never entered: it ends lists) */
+static bool seen_add(struct seen *s, uint64_t addr)
+{
+	size_t i;
+
+	if (s->n * 2 >= s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256, j;
+		uint64_t *slot = calloc(cap, sizeof(*slot));
+
+		if (!slot)
+			return true;	/* no memory: the bound still holds */
+		for (j = 0; j < s->cap; j++) {
+			if (!s->slot[j])
+				continue;
+			i = (s->slot[j] * 0x9e3779b97f4a7c15ull >> 20) %
+			    cap;
+			while (slot[i])
+				i = (i + 1) % cap;
+			slot[i] = s->slot[j];
+		}
+		free(s->slot);
+		s->slot = slot;
+		s->cap = cap;
+	}
+	i = (addr * 0x9e3779b97f4a7c15ull >> 20) % s->cap;
+	while (s->slot[i]) {
+		if (s->slot[i] == addr)
+			return false;
+		i = (i + 1) % s->cap;
+	}
+	s->slot[i] = addr;
+	s->n++;
+	return true;
+}
+
+static struct error *slub_init(const struct kernel *k, struct slub *u)
+{
+	uint64_t v;
+	bool present;
+	unsigned int n, cpu;
+	struct error *err;
+
+	memset(u, 0, sizeof(*u));
+	u->k = k;
+	u->page_size = k->vm ? k->vm->page_size : 4096;
+	if (!kernel_has_member(k, "kmem_cache", "cpu_slab") ||
+	    !kernel_has_member(k, "kmem_cache_node", "nr_partial"))
+		return error_create(ERR_UNSUPPORTED, "kmem -s: the kernel does "
+				    "not use the SLUB allocator (no "
+				    "kmem_cache.cpu_slab)");
+	if (!kernel_has_member(k, "kmem_cache_node", "nr_slabs"))
+		return error_create(ERR_UNSUPPORTED, "kmem -s: no "
+				    "kmem_cache_node.nr_slabs (the kernel "
+				    "must be built with CONFIG_SLUB_DEBUG)");
+	if ((err = kernel_field(k, "kmem_cache", "name", &u->name)) ||
+	    (!kernel_field_if(k, "kmem_cache", "object_size", &u->objsize) &&
+	     (err = kernel_field(k, "kmem_cache", "objsize", &u->objsize))) ||
+	    (err = kernel_field(k, "kmem_cache", "offset", &u->offset)) ||
+	    (err = kernel_field(k, "kmem_cache", "oo", &u->oo)) ||
+	    (err = kernel_field(k, "kmem_cache", "cpu_slab", &u->cpu_slab)) ||
+	    (err = kernel_field(k, "kmem_cache", "node", &u->node)) ||
+	    (err = kernel_field(k, "kmem_cache", "list", &u->list)) ||
+	    (err = kernel_field(k, "kmem_cache_cpu", "freelist",
+				&u->cpu_freelist)))
+		return err;
+	u->has_random = kernel_field_if(k, "kmem_cache", "random", &u->random);
+	u->has_cpu_partial = kernel_field_if(k, "kmem_cache_cpu", "partial",
+					     &u->cpu_partial);
+	if (!kernel_field_if(k, "kmem_cache_cpu", "slab", &u->cpu_slab_page) &&
+	    (err = kernel_field(k, "kmem_cache_cpu", "page",
+				&u->cpu_slab_page)))
+		return err;
+	u->slab_type = kernel_has_member(k, "slab", "slab_list") ? "slab" :
+		"page";
+	if ((err = kernel_bitfield(k, u->slab_type, "inuse", &u->inuse_bit,
+				   &u->inuse_bits)) ||
+	    (err = kernel_bitfield(k, u->slab_type, "objects",
+				   &u->objects_bit, &u->objects_bits)) ||
+	    (err = kernel_field(k, u->slab_type, "next", &u->slab_next)) ||
+	    (!kernel_field_if(k, u->slab_type, "slab_list", &u->slab_list) &&
+	     (err = kernel_field(k, u->slab_type, "lru", &u->slab_list))) ||
+	    (err = kernel_field(k, "kmem_cache_node", "nr_partial",
+				&u->nr_partial)) ||
+	    (err = kernel_field(k, "kmem_cache_node", "nr_slabs.counter",
+				&u->nr_slabs)) ||
+	    (err = kernel_field(k, "kmem_cache_node", "total_objects.counter",
+				&u->total_objects)) ||
+	    (err = kernel_field(k, "kmem_cache_node", "partial",
+				&u->partial)))
+		return err;
+	/* a bit field of 16 bits or a plain member (then the width is 0) */
+	if (!u->inuse_bits)
+		u->inuse_bits = 16;
+	if (!u->objects_bits)
+		u->objects_bits = 16;
+	if (kernel_var_number(k, "nr_node_ids", NULL, &v) == NULL &&
+	    v >= 1 && v <= 1024)
+		u->nr_node_ids = (unsigned int)v;
+	else
+		u->nr_node_ids = 1;
+	if ((err = kernel_nr_cpu_ids(k, &n)))
+		return err;
+	/* the cpus up to the highest present one, as the classic crash */
+	u->cpus = n;
+	for (cpu = n; cpu > 0; cpu--) {
+		struct error *e = kernel_cpu_in_mask(k, "__cpu_present_mask",
+						     cpu - 1, &present);
+
+		if (e) {
+			error_free(e);
+			break;
+		}
+		if (present) {
+			u->cpus = cpu;
+			break;
+		}
+	}
+	return NULL;
+}
+
+struct error *slab_cache_list(const struct kernel *k, uint64_t **ret,
+			      size_t *n, struct error **list_err)
+{
+	struct kernel_field list;
+	uint64_t head, next, *v = NULL;
+	size_t cap = 0, cnt = 0;
+	struct seen seen = { 0 };
+	struct error *err;
+
+	*ret = NULL;
+	*n = 0;
+	*list_err = NULL;
+	if ((err = kernel_field(k, "kmem_cache", "list", &list)) ||
+	    (err = kernel_symbol(k, "slab_caches", &head)))
+		return err;
+	if ((err = kernel_read_pointer(k, head, &next)))
+		return error_prefix(err, "slab_caches list head at %#" PRIx64,
+				    head);
+	while (next != head) {
+		uint64_t prev = next;
+
+		if (interrupted()) {
+			*list_err = interrupt_error();
+			break;
+		}
+		if (cnt >= MAX_CACHES || !seen_add(&seen, next)) {
+			*list_err = error_create(ERR_FORMAT, "slab_caches: the "
+						 "list loops at %#" PRIx64,
+						 next);
+			break;
+		}
+		if (cnt == cap) {
+			uint64_t *nv;
+
+			cap = cap ? cap * 2 : 256;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				seen_free(&seen);
+				return error_nomem();
+			}
+			v = nv;
+		}
+		v[cnt++] = next - list.offset;
+		if ((err = kernel_read_pointer(k, prev, &next))) {
+			*list_err = error_prefix(err, "slab_caches: the "
+						 "list entry at %#" PRIx64,
+						 prev);
+			break;
+		}
+	}
+	seen_free(&seen);
+	*ret = v;
+	*n = cnt;
+	return NULL;
+}
+
+/* A name: the bytes up to a NUL or to an unreadable byte. */
+static bool read_name(const struct kernel *k, uint64_t addr, char *buf,
+		      size_t size)
+{
+	size_t got = 0;
+
+	while (got + 1 < size) {
+		uint64_t at = addr + got;
+		size_t chunk = 4096 - (at & 4095), i;
+
+		if (chunk > size - 1 - got)
+			chunk = size - 1 - got;
+		struct error *err = kernel_read(k, at, buf + got, chunk);
+
+		if (err) {
+			error_free(err);
+			break;
+		}
+		for (i = 0; i < chunk; i++)
+			if (!buf[got + i]) {
+				return true;
+			}
+		got += chunk;
+	}
+	buf[got] = '\0';
+	return got > 0;
+}
+
+void slab_cache_name(const struct kernel *k, uint64_t addr, char *buf,
+		     size_t size)
+{
+	struct kernel_field f;
+	uint64_t name;
+	struct error *err = kernel_field(k, "kmem_cache", "name", &f);
+
+	if (!err)
+		err = kernel_read_field(k, addr, &f, &name);
+	if (err || !read_name(k, name, buf, size))
+		snprintf(buf, size, "(unknown)");
+	error_free(err);
+}
+
+/* A struct slab's (or page's) inuse and objects: the classic crash reads
+ * inuse as a 16-bit signed number and objects less the frozen bit. */
+static struct error *slab_counts(const struct slub *u, uint64_t slab,
+				 int16_t *inuse, uint16_t *objects)
+{
+	uint64_t a, b;
+	struct error *err;
+
+	if ((err = kernel_read_bitfield(u->k, slab, u->inuse_bit,
+					u->inuse_bits, &a)) ||
+	    (err = kernel_read_bitfield(u->k, slab, u->objects_bit,
+					u->objects_bits, &b)))
+		return error_prefix(err, "slab %#" PRIx64, slab);
+	*inuse = (int16_t)(uint16_t)a;
+	*objects = (uint16_t)b;
+	if (*inuse == -1)
+		return error_create(ERR_FORMAT, "slab %#" PRIx64 ": invalid "
+				    "inuse: -1", slab);
+	if (*objects == 0 || *objects == 0xffff)
+		return error_create(ERR_FORMAT, "slab %#" PRIx64 ": invalid "
+				    "objects: %u", slab, *objects);
+	return NULL;
+}
+
+/* Whether addr can be read (the classic crash's accessible()). */
+static bool readable(const struct kernel *k, uint64_t addr)
+{
+	uint8_t c;
+	struct error *err = kernel_read(k, addr, &c, 1);
+
+	error_free(err);
+	return !err;
+}
+
+/* The next free object after obj, as CONFIG_SLAB_FREELIST_HARDENED hides
+ * it: the stored pointer xor the cache's random and the byte-swapped
+ * address it is stored at (the unswapped one as a fall-back, for the
+ * kernels that did not swap it). */
+static struct error *next_free(const struct slub *u, uint64_t random,
+			       uint64_t offset, uint64_t obj, uint64_t *next)
+{
+	uint64_t at = obj + offset, v;
+	struct error *err = kernel_read_pointer(u->k, at, &v);
+
+	if (err)
+		return error_prefix(err, "free object %#" PRIx64 ": its "
+				    "free pointer", obj);
+	if (u->has_random) {
+		uint64_t d = v ^ random ^ __builtin_bswap64(at);
+
+		if (!d || readable(u->k, d))
+			v = d;
+		else
+			v = v ^ random ^ at;
+	}
+	*next = v;
+	return NULL;
+}
+
+/* The objects on a cpu's lockless freelist. */
+static struct error *count_freelist(const struct slub *u, uint64_t random,
+				    uint64_t offset, uint64_t freelist,
+				    uint64_t *count)
+{
+	struct seen seen = { 0 };
+	uint64_t q = freelist, c = 0;
+	struct error *err = NULL;
+
+	while (q && !(q & 1)) {
+		if (c >= MAX_FREELIST || !seen_add(&seen, q)) {
+			err = error_create(ERR_FORMAT, "freelist %#" PRIx64
+					   ": loops at %#" PRIx64, freelist,
+					   q);
+			break;
+		}
+		c++;
+		if ((err = next_free(u, random, offset, q, &q)))
+			break;
+	}
+	seen_free(&seen);
+	*count = c;
+	return err;
+}
+
+/* The free objects of a cpu's partial slabs, summed in 16 bits. */
+static struct error *count_cpu_partial(const struct slub *u, uint64_t cpu_slab,
+				       int16_t *free_objects)
+{
+	struct seen seen = { 0 };
+	uint64_t p;
+	struct error *err;
+	int16_t sum = 0;
+
+	*free_objects = 0;
+	if (!u->has_cpu_partial)
+		return NULL;
+	if ((err = kernel_read_field(u->k, cpu_slab, &u->cpu_partial, &p)))
+		return error_prefix(err, "kmem_cache_cpu %#" PRIx64, cpu_slab);
+	while (p) {
+		int16_t inuse;
+		uint16_t objects;
+
+		if (!seen_add(&seen, p) || seen.n > MAX_PARTIAL) {
+			err = error_create(ERR_FORMAT, "kmem_cache_cpu %#"
+					   PRIx64 ": the partial list loops "
+					   "at %#" PRIx64, cpu_slab, p);
+			break;
+		}
+		if ((err = slab_counts(u, p, &inuse, &objects)))
+			break;
+		sum = (int16_t)(sum + (int16_t)objects - inuse);
+		if ((err = kernel_read_field(u->k, p, &u->slab_next, &p))) {
+			err = error_prefix(err, "partial slab %#" PRIx64, p);
+			break;
+		}
+	}
+	seen_free(&seen);
+	if (!err)
+		*free_objects = sum;
+	return err;
+}
+
+/* A node's partial list: objects less inuse of each slab on it. */
+static struct error *count_partial(const struct slub *u, uint64_t node,
+				   uint64_t *free_objects)
+{
+	struct seen seen = { 0 };
+	uint64_t head = node + u->partial.offset, next, slab;
+	struct error *err = kernel_read_pointer(u->k, head, &next);
+
+	if (err)
+		return error_prefix(err, "kmem_cache_node %#" PRIx64
+				    ": partial list", node);
+	while (next != head) {
+		int16_t inuse;
+		uint16_t objects;
+
+		slab = next - u->slab_list.offset;
+		if (!seen_add(&seen, next) || seen.n > MAX_PARTIAL) {
+			err = error_create(ERR_FORMAT, "kmem_cache_node %#"
+					   PRIx64 ": the partial list loops "
+					   "at %#" PRIx64, node, next);
+			break;
+		}
+		if ((err = slab_counts(u, slab, &inuse, &objects)))
+			break;
+		*free_objects += (uint64_t)((int)objects - inuse);
+		if ((err = kernel_read_pointer(u->k, next, &next))) {
+			err = error_prefix(err, "partial slab %#" PRIx64,
+					   slab);
+			break;
+		}
+		if (interrupted()) {
+			err = interrupt_error();
+			break;
+		}
+	}
+	seen_free(&seen);
+	return err;
+}
+
+static struct error *cache_counts(const struct slub *u, uint64_t cache,
+				  struct slab_cache *out)
+{
+	const struct kernel *k = u->k;
+	uint64_t offset, random = 0, cpu_slab, free_objects = 0;
+	uint64_t total = 0, slabs = 0, node_array;
+	unsigned int cpu, n;
+	struct error *err;
+
+	if ((err = kernel_read_field(k, cache, &u->offset, &offset)) ||
+	    (u->has_random &&
+	     (err = kernel_read_field(k, cache, &u->random, &random))) ||
+	    (err = kernel_read_field(k, cache, &u->cpu_slab, &cpu_slab)))
+		return error_prefix(err, "kmem_cache %#" PRIx64, cache);
+
+	for (cpu = 0; cpu < u->cpus; cpu++) {
+		uint64_t c, slab, freelist, nfree;
+		int16_t inuse, partial;
+		uint16_t objects;
+
+		if ((err = kernel_per_cpu(k, cpu_slab, cpu, &c)))
+			return err;
+		if ((err = kernel_read_field(k, c, &u->cpu_slab_page, &slab)))
+			return error_prefix(err, "cpu %u's kmem_cache_cpu %#"
+					    PRIx64, cpu, c);
+		if (!slab)
+			continue;
+		if ((err = kernel_read_field(k, c, &u->cpu_freelist,
+					     &freelist)))
+			return error_prefix(err, "cpu %u's kmem_cache_cpu %#"
+					    PRIx64, cpu, c);
+		if ((err = slab_counts(u, slab, &inuse, &objects)))
+			return error_prefix(err, "cpu %u", cpu);
+		free_objects += (uint64_t)((int)objects - inuse);
+		if ((err = count_freelist(u, random, offset, freelist,
+					  &nfree)))
+			return error_prefix(err, "cpu %u", cpu);
+		free_objects += nfree;
+		if ((err = count_cpu_partial(u, c, &partial)))
+			return error_prefix(err, "cpu %u", cpu);
+		free_objects += (uint64_t)(int64_t)partial;
+	}
+
+	node_array = cache + u->node.offset;
+	for (n = 0; n < u->nr_node_ids; n++) {
+		uint64_t node, nr_slabs, nr_objects;
+
+		if ((err = kernel_read_pointer(k, node_array + 8 * n, &node)))
+			return error_prefix(err, "kmem_cache %#" PRIx64
+					    ": node %u", cache, n);
+		if (!node)
+			continue;
+		if ((err = kernel_read_field(k, node, &u->nr_slabs,
+					     &nr_slabs)) ||
+		    (err = kernel_read_field(k, node, &u->total_objects,
+					     &nr_objects)))
+			return error_prefix(err, "kmem_cache_node %#" PRIx64,
+					    node);
+		if ((err = count_partial(u, node, &free_objects)))
+			return err;
+		slabs += nr_slabs;
+		total += nr_objects;
+	}
+	out->slabs = slabs;
+	out->allocated = (int64_t)(total - free_objects);
+	out->total = (int64_t)total;
+	return NULL;
+}
+
+struct error *slab_cache_read(const struct kernel *k, uint64_t addr,
+			      struct slab_cache *out)
+{
+	struct slub u;
+	uint64_t name, objsize, oo;
+	struct error *err = slub_init(k, &u);
+
+	memset(out, 0, sizeof(*out));
+	out->addr = addr;
+	if (err)
+		return err;
+	if ((err = kernel_read_field(k, addr, &u.name, &name)) ||
+	    (err = kernel_read_field(k, addr, &u.objsize, &objsize)) ||
+	    (err = kernel_read_field(k, addr, &u.oo, &oo))) {
+		snprintf(out->name, sizeof(out->name), "(unknown)");
+		out->err = error_prefix(err, "kmem_cache %#" PRIx64, addr);
+		return NULL;
+	}
+	if (!read_name(k, name, out->name, sizeof(out->name)))
+		snprintf(out->name, sizeof(out->name), "(unknown)");
+	out->objsize = objsize;
+	/* oo: the order above 16 bits, the objects per slab below */
+	out->slab_size = u.page_size << ((oo >> 16) & 63);
+	out->have_sizes = true;
+	out->err = cache_counts(&u, addr, out);
+	return NULL;
+}
