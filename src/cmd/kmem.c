@@ -320,6 +320,138 @@ static void print_cache(struct kmem *km, const struct slab_cache *c)
 	fprintf(km->out, "%4" PRIu64 "k  %s\n", c->slab_size / 1024, c->name);
 }
 
+static const char slab_list_header[] =
+	"SLAB              MEMORY            NODE  TOTAL  ALLOCATED  FREE\n";
+
+static void slab_complain(struct kmem *km, const char *cache,
+			  const struct error *err)
+{
+	fflush(km->out);
+	fprintf(stderr, "kmem: %s: %s\n", cache, err->message);
+	km->rc = 1;
+}
+
+/* One slab: its line and, verbose, its objects; false if it cannot be
+ * read (the message is out). */
+static bool print_slab(struct kmem *km, const struct slab_cache *c,
+		       uint64_t slab, bool verbose)
+{
+	struct kernel k = session_kernel(km->s);
+	struct slab_detail d;
+	struct error *err = slab_detail_read(&k, c->addr, slab, verbose, &d);
+	size_t i;
+
+	if (err) {
+		slab_complain(km, c->name, err);
+		error_free(err);
+		return false;
+	}
+	if (verbose)
+		fprintf(km->out, "  %s", slab_list_header);
+	fprintf(km->out, "  %-16" PRIx64 "  %-16" PRIx64 "  %4d  %5u  %9d  "
+		"%4d\n", d.slab, d.memory, d.node, d.objects, d.inuse,
+		(int)d.objects - d.inuse);
+	if (verbose) {
+		fprintf(km->out, "  FREE / [ALLOCATED]\n");
+		for (i = 0; i < d.n && !interrupted(); i++) {
+			if (!d.is_free[i])
+				fprintf(km->out, "  [%" PRIx64 "]\n", d.obj[i]);
+			else if (d.cpu >= 0)
+				fprintf(km->out, "   %" PRIx64 "  (cpu %d "
+					"cache)\n", d.obj[i], d.cpu);
+			else
+				fprintf(km->out, "   %" PRIx64 "  \n",
+					d.obj[i]);
+		}
+	}
+	slab_detail_free(&d);
+	return true;
+}
+
+/* kmem -S: a cache's cpus (their slabs and partial lists) and nodes
+ * (their partial and full lists). */
+static void print_cache_slabs(struct kmem *km, const struct slab_cache *c)
+{
+	struct kernel k = session_kernel(km->s);
+	struct slab_cache_lists l;
+	struct error *err = slab_cache_lists_read(&k, c->addr, &l);
+	size_t i, j;
+
+	if (err) {
+		slab_complain(km, c->name, err);
+		error_free(err);
+		return;
+	}
+	for (i = 0; i < l.ncpu && !interrupted(); i++) {
+		const struct slab_cpu *cpu = &l.cpu[i];
+
+		if (!cpu->online) {
+			fprintf(km->out, "CPU %u [OFFLINE]\n", cpu->cpu);
+			continue;
+		}
+		if (cpu->err) {
+			slab_complain(km, c->name, cpu->err);
+			continue;
+		}
+		fprintf(km->out, "CPU %u KMEM_CACHE_CPU:\n  %" PRIx64 "\n",
+			cpu->cpu, cpu->kmem_cache_cpu);
+		fprintf(km->out, "CPU %u SLAB:\n%s", cpu->cpu,
+			cpu->slab ? "" : "  (empty)\n");
+		if (cpu->slab && !print_slab(km, c, cpu->slab, true))
+			continue;
+		if (!cpu->has_partial)
+			continue;
+		fprintf(km->out, "CPU %u PARTIAL:\n%s", cpu->cpu,
+			cpu->partial.n || cpu->partial.err ? "" :
+			"  (empty)\n");
+		for (j = 0; j < cpu->partial.n && !interrupted(); j++)
+			if (!print_slab(km, c, cpu->partial.slab[j], true))
+				break;
+		if (j == cpu->partial.n && cpu->partial.err)
+			slab_complain(km, c->name, cpu->partial.err);
+	}
+	for (i = 0; i < l.nnode && !interrupted(); i++) {
+		const struct slab_node *n = &l.node[i];
+		const struct slab_list *lists[2] = { &n->partial, &n->full };
+		const char *names[2] = { "PARTIAL", "FULL" };
+		int w;
+
+		if (n->err) {
+			slab_complain(km, c->name, n->err);
+			break;
+		}
+		fprintf(km->out, "KMEM_CACHE_NODE   NODE  SLABS  PARTIAL  "
+			"PER-CPU\n");
+		fprintf(km->out, "%" PRIx64 "  %4u  %5" PRIu64 "  %7" PRIu64
+			"  %7u\n", n->kmem_cache_node, n->node, n->nr_slabs,
+			n->nr_partial, n->per_cpu);
+		if (!n->kmem_cache_node)
+			continue;
+		for (w = 0; w < 2; w++) {
+			const struct slab_list *sl = lists[w];
+
+			if (w == 1 && !n->full_tracked) {
+				fprintf(km->out, "NODE %u FULL:\n  (not "
+					"tracked)\n", n->node);
+				break;
+			}
+			fprintf(km->out, "NODE %u %s:\n%s", n->node, names[w],
+				sl->n || sl->err ? "" : "  (empty)\n");
+			for (j = 0; j < sl->n && !interrupted(); j++) {
+				if (!j)
+					fprintf(km->out, "  %s",
+						slab_list_header);
+				if (!print_slab(km, c, sl->slab[j], false))
+					break;
+			}
+			if (j == sl->n && sl->err)
+				slab_complain(km, c->name, sl->err);
+		}
+	}
+	fputc('\n', km->out);
+	slab_cache_lists_free(&l);
+}
+
 /* Whether s is all hex digits (with or without 0x): an address. */
 static bool is_hex(const char *s)
 {
@@ -336,7 +468,7 @@ static bool is_hex(const char *s)
 /* kmem -s: every cache on slab_caches; with want, only the cache of that
  * name (or at that address: want_addr); "list": addresses and names. */
 static void print_slabs(struct kmem *km, const char *want, uint64_t want_addr,
-			bool list)
+			bool list, bool verbose)
 {
 	struct kernel k = session_kernel(km->s);
 	struct error *list_err = NULL, *err;
@@ -377,6 +509,11 @@ static void print_slabs(struct kmem *km, const char *want, uint64_t want_addr,
 		if (want || want_addr)
 			fprintf(km->out, "%s", slab_header);
 		print_cache(km, &c);
+		if (verbose && !c.err) {
+			print_cache_slabs(km, &c);
+			if (!want && !want_addr && i + 1 < n)
+				fprintf(km->out, "%s", slab_header);
+		}
 		error_free(c.err);
 		found = true;
 		if (want || want_addr)
@@ -487,6 +624,7 @@ int cmd_kmem(struct session *s, int argc, char **argv)
 {
 	struct kmem km = { .s = s, .out = s->out };
 	bool info = false, vm_stat = false, zones = false, slabs = false;
+	bool verbose = false, s_flag = false;
 	const char *want = NULL;
 	uint64_t want_addr = 0;
 	bool list = false;
@@ -499,7 +637,15 @@ int cmd_kmem(struct session *s, int argc, char **argv)
 		case 'i': info = true; break;
 		case 'V': vm_stat = true; break;
 		case 'z': zones = true; break;
-		case 's': slabs = true; break;
+		case 's': slabs = s_flag = true; break;
+		case 'S':
+			if (optarg) {
+				fprintf(stderr, "kmem: -S%s: choosing cpus is "
+					"not supported yet\n", optarg);
+				return 1;
+			}
+			slabs = verbose = true;
+			break;
 		case '?':
 			command_usage(s->out, "kmem");
 			return 1;
@@ -508,7 +654,7 @@ int cmd_kmem(struct session *s, int argc, char **argv)
 			return 1;
 		}
 	}
-	if (info + vm_stat + slabs > 1) {
+	if (info + vm_stat + slabs > 1 || (verbose && s_flag)) {
 		fprintf(stderr, "kmem: only one flag allowed!\n");
 		command_usage(s->out, "kmem");
 		return 1;
@@ -566,7 +712,7 @@ int cmd_kmem(struct session *s, int argc, char **argv)
 	if (info)
 		print_info(&km);
 	if (slabs && !interrupted())
-		print_slabs(&km, want, want_addr, list);
+		print_slabs(&km, want, want_addr, list, verbose);
 	if (zones && !interrupted())
 		print_zones(&km);
 	if (vm_stat && !interrupted())

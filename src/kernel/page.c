@@ -26,6 +26,25 @@ static struct error *vmemmap(const struct kernel *k, uint64_t *base)
 	return kernel_read_pointer(k, at, base);
 }
 
+struct error *page_struct_to_phys(const struct kernel *k, uint64_t page,
+				  uint64_t *paddr)
+{
+	uint64_t base, size;
+	struct error *err = vmemmap(k, &base);
+
+	if (!err)
+		err = kernel_type_size(k, "page", &size);
+	if (err)
+		return err;
+	if (page < base || !size || (page - base) % size ||
+	    (page - base) / size > (UINT64_MAX >> 12) / k->vm->page_size)
+		return error_create(ERR_FORMAT, "%#" PRIx64 " is not a struct "
+				    "page (the memory map starts at %#" PRIx64
+				    ")", page, base);
+	*paddr = (page - base) / size * k->vm->page_size;
+	return NULL;
+}
+
 struct error *page_info_read(const struct kernel *k, uint64_t paddr,
 			     struct page_info *out)
 {

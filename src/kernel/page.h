@@ -25,4 +25,9 @@ struct error *page_info_read(const struct kernel *k, uint64_t paddr,
 struct error *page_flag_names(const struct kernel *k, uint64_t flags,
 			      char *buf, size_t size);
 
+/* The physical address of the frame whose struct page is at page: an
+ * error if page is not one of the virtual memory map's entries. */
+struct error *page_struct_to_phys(const struct kernel *k, uint64_t page,
+				  uint64_t *paddr);
+
 #endif

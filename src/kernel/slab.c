@@ -41,8 +41,8 @@ struct slub {
 	uint64_t page_size;
 	/* kmem_cache */
 	struct kernel_field name, objsize, offset, oo, random, cpu_slab,
-			    node, list;
-	bool has_random;
+			    node, list, size, flags, red_left_pad;
+	bool has_random, has_red_left_pad;
 	/* kmem_cache_cpu */
 	struct kernel_field cpu_freelist, cpu_slab_page, cpu_partial;
 	bool has_cpu_partial;
@@ -50,9 +50,10 @@ struct slub {
 	const char *slab_type;
 	uint64_t inuse_bit, objects_bit;
 	uint32_t inuse_bits, objects_bits;
-	struct kernel_field slab_next, slab_list;
+	struct kernel_field slab_next, slab_list, slab_freelist;
 	/* kmem_cache_node */
-	struct kernel_field nr_partial, nr_slabs, total_objects, partial;
+	struct kernel_field nr_partial, nr_slabs, total_objects, partial, full;
+	bool has_full;
 	unsigned int nr_node_ids;
 	unsigned int cpus;	/* up to the highest present cpu */
 };
@@ -135,6 +136,12 @@ static struct error *slub_init(const struct kernel *k, struct slub *u)
 				&u->cpu_freelist)))
 		return err;
 	u->has_random = kernel_field_if(k, "kmem_cache", "random", &u->random);
+	u->has_red_left_pad = kernel_field_if(k, "kmem_cache", "red_left_pad",
+					      &u->red_left_pad) &&
+		kernel_field_if(k, "kmem_cache", "flags", &u->flags);
+	u->has_full = kernel_field_if(k, "kmem_cache_node", "full", &u->full);
+	if ((err = kernel_field(k, "kmem_cache", "size", &u->size)))
+		return err;
 	u->has_cpu_partial = kernel_field_if(k, "kmem_cache_cpu", "partial",
 					     &u->cpu_partial);
 	if (!kernel_field_if(k, "kmem_cache_cpu", "slab", &u->cpu_slab_page) &&
@@ -148,6 +155,8 @@ static struct error *slub_init(const struct kernel *k, struct slub *u)
 	    (err = kernel_bitfield(k, u->slab_type, "objects",
 				   &u->objects_bit, &u->objects_bits)) ||
 	    (err = kernel_field(k, u->slab_type, "next", &u->slab_next)) ||
+	    (err = kernel_field(k, u->slab_type, "freelist",
+				&u->slab_freelist)) ||
 	    (!kernel_field_if(k, u->slab_type, "slab_list", &u->slab_list) &&
 	     (err = kernel_field(k, u->slab_type, "lru", &u->slab_list))) ||
 	    (err = kernel_field(k, "kmem_cache_node", "nr_partial",
@@ -543,5 +552,359 @@ struct error *slab_cache_read(const struct kernel *k, uint64_t addr,
 	out->slab_size = u.page_size << ((oo >> 16) & 63);
 	out->have_sizes = true;
 	out->err = cache_counts(&u, addr, out);
+	return NULL;
+}
+
+/* kmem -S */
+
+void slab_detail_free(struct slab_detail *d)
+{
+	free(d->obj);
+	free(d->is_free);
+	d->obj = NULL;
+	d->is_free = NULL;
+	d->n = 0;
+}
+
+void slab_list_free(struct slab_list *l)
+{
+	free(l->slab);
+	error_free(l->err);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The memory node of the frame at paddr: the node whose span holds it
+ * (node_data[]); 0 on a kernel without nodes, -1 if none holds it. */
+static int phys_to_node(const struct kernel *k, const struct slub *u,
+			uint64_t paddr)
+{
+	struct kernel_field start, spanned;
+	uint64_t base, pfn = paddr / u->page_size;
+	unsigned int n;
+
+	if (kernel_symbol_quiet(k, "node_data", &base))
+		return 0;
+	if (!kernel_field_if(k, "pglist_data", "node_start_pfn", &start) ||
+	    !kernel_field_if(k, "pglist_data", "node_spanned_pages", &spanned))
+		return -1;
+	for (n = 0; n < u->nr_node_ids; n++) {
+		uint64_t pgdat, s, len;
+		struct error *err = kernel_read_pointer(k, base + 8 * n, &pgdat);
+
+		if (!err && pgdat)
+			err = kernel_read_field(k, pgdat, &start, &s);
+		if (!err && pgdat)
+			err = kernel_read_field(k, pgdat, &spanned, &len);
+		if (err) {
+			error_free(err);
+			continue;
+		}
+		if (pgdat && pfn >= s && pfn < s + len)
+			return (int)n;
+	}
+	return -1;
+}
+
+/* The objects of a freelist, in a set (bounded, cycle-checked). */
+static struct error *freelist_set(const struct slub *u, uint64_t random,
+				  uint64_t offset, uint64_t freelist,
+				  struct seen *set)
+{
+	uint64_t q = freelist;
+	size_t c = 0;
+	struct error *err = NULL;
+
+	while (q && !(q & 1)) {
+		if (c++ >= MAX_FREELIST || !seen_add(set, q))
+			return error_create(ERR_FORMAT, "freelist %#" PRIx64
+					    ": duplicate object %#" PRIx64,
+					    freelist, q);
+		if ((err = next_free(u, random, offset, q, &q)))
+			return err;
+	}
+	return NULL;
+}
+
+static bool seen_has(const struct seen *s, uint64_t addr)
+{
+	size_t i;
+
+	if (!s->cap)
+		return false;
+	i = (addr * 0x9e3779b97f4a7c15ull >> 20) % s->cap;
+	while (s->slot[i]) {
+		if (s->slot[i] == addr)
+			return true;
+		i = (i + 1) % s->cap;
+	}
+	return false;
+}
+
+struct error *slab_detail_read(const struct kernel *k, uint64_t cache,
+			       uint64_t slab, bool verbose,
+			       struct slab_detail *out)
+{
+	struct slub u;
+	uint64_t paddr, base, freelist, cpu_freelist = 0, cpu_slab, offset;
+	uint64_t random = 0, size, flags = 0, pad = 0;
+	int16_t inuse;
+	uint16_t objects;
+	unsigned int cpu, i;
+	struct seen set = { 0 };
+	struct error *err = slub_init(k, &u);
+
+	memset(out, 0, sizeof(*out));
+	out->slab = slab;
+	out->cpu = -1;
+	out->node = -1;
+	if (err)
+		return err;
+	if ((err = page_struct_to_phys(k, slab, &paddr)))
+		return err;
+	if ((err = kernel_direct_map_base(k, &base)))
+		return err;
+	out->memory = base + paddr;
+	out->node = phys_to_node(k, &u, paddr);
+	if ((err = slab_counts(&u, slab, &inuse, &objects)) ||
+	    (err = kernel_read_field(k, slab, &u.slab_freelist, &freelist)))
+		return error_prefix(err, "slab %#" PRIx64, slab);
+	out->objects = objects;
+	out->inuse = (uint16_t)inuse;
+	if (!verbose)
+		return NULL;
+
+	if ((err = kernel_read_field(k, cache, &u.offset, &offset)) ||
+	    (u.has_random &&
+	     (err = kernel_read_field(k, cache, &u.random, &random))) ||
+	    (err = kernel_read_field(k, cache, &u.size, &size)) ||
+	    (err = kernel_read_field(k, cache, &u.cpu_slab, &cpu_slab)) ||
+	    (u.has_red_left_pad &&
+	     (err = kernel_read_field(k, cache, &u.flags, &flags))))
+		return error_prefix(err, "kmem_cache %#" PRIx64, cache);
+	/* SLAB_RED_ZONE: the objects start after the left red zone */
+	if (u.has_red_left_pad && (flags & 0x400) &&
+	    (err = kernel_read_field(k, cache, &u.red_left_pad, &pad)))
+		return error_prefix(err, "kmem_cache %#" PRIx64, cache);
+
+	/* Whose cpu slab it is; the classic crash's cpu freelist is the
+	 * last cpu's where it is no cpu's slab. */
+	for (cpu = 0; cpu < u.cpus; cpu++) {
+		uint64_t c, s, fl;
+
+		if ((err = kernel_per_cpu(k, cpu_slab, cpu, &c)))
+			return err;
+		if ((err = kernel_read_field(k, c, &u.cpu_freelist, &fl))) {
+			error_free(err);
+			fl = 0;
+		}
+		cpu_freelist = fl;
+		if ((err = kernel_read_field(k, c, &u.cpu_slab_page, &s))) {
+			error_free(err);
+			continue;
+		}
+		if (s && s == slab) {
+			uint64_t nfree;
+
+			out->cpu = (int)cpu;
+			if ((err = count_freelist(&u, random, offset, fl,
+						  &nfree)))
+				return error_prefix(err, "cpu %u", cpu);
+			if (freelist)
+				nfree += objects - (uint16_t)inuse;
+			out->inuse = (int)objects - (int)nfree;
+			break;
+		}
+	}
+
+	if ((err = freelist_set(&u, random, offset, freelist, &set)) ||
+	    (err = freelist_set(&u, random, offset, cpu_freelist, &set))) {
+		seen_free(&set);
+		return error_prefix(err, "slab %#" PRIx64, slab);
+	}
+	out->obj = calloc(objects, sizeof(*out->obj));
+	out->is_free = calloc(objects, sizeof(*out->is_free));
+	if (!out->obj || !out->is_free) {
+		seen_free(&set);
+		slab_detail_free(out);
+		return error_nomem();
+	}
+	for (i = 0; i < objects; i++) {
+		uint64_t p = out->memory + (uint64_t)i * size + pad;
+
+		out->obj[i] = p;
+		out->is_free[i] = seen_has(&set, p);
+	}
+	out->n = objects;
+	seen_free(&set);
+	return NULL;
+}
+
+/* A list of slabs linked by next (the cpu partial lists: stop at 0) or
+ * by list_head (the node lists: stop at head). */
+static void walk_slabs(const struct slub *u, uint64_t first, bool by_next,
+		       uint64_t head, struct slab_list *l)
+{
+	struct seen seen = { 0 };
+	size_t cap = 0;
+	uint64_t next = first, paddr;
+
+	while (by_next ? next != 0 : next != head) {
+		uint64_t slab = by_next ? next : next - u->slab_list.offset;
+		struct error *err;
+
+		if (interrupted()) {
+			l->err = interrupt_error();
+			break;
+		}
+		if (!seen_add(&seen, next) || seen.n > MAX_PARTIAL) {
+			l->err = error_create(ERR_FORMAT, "the slab list loops "
+					      "at %#" PRIx64, slab);
+			break;
+		}
+		if ((err = page_struct_to_phys(u->k, slab, &paddr))) {
+			l->err = error_prefix(err, "invalid slab pointer");
+			break;
+		}
+		if (l->n == cap) {
+			uint64_t *v;
+
+			cap = cap ? cap * 2 : 64;
+			v = realloc(l->slab, cap * sizeof(*v));
+			if (!v) {
+				l->err = error_nomem();
+				break;
+			}
+			l->slab = v;
+		}
+		l->slab[l->n++] = slab;
+		err = by_next ? kernel_read_field(u->k, slab, &u->slab_next,
+						  &next)
+			: kernel_read_pointer(u->k, next, &next);
+		if (err) {
+			l->err = error_prefix(err, "slab %#" PRIx64
+					      ": the next one", slab);
+			break;
+		}
+	}
+	seen_free(&seen);
+}
+
+void slab_cache_lists_free(struct slab_cache_lists *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->ncpu; i++) {
+		slab_list_free(&l->cpu[i].partial);
+		error_free(l->cpu[i].err);
+	}
+	for (i = 0; i < l->nnode; i++) {
+		slab_list_free(&l->node[i].partial);
+		slab_list_free(&l->node[i].full);
+		error_free(l->node[i].err);
+	}
+	free(l->cpu);
+	free(l->node);
+	memset(l, 0, sizeof(*l));
+}
+
+struct error *slab_cache_lists_read(const struct kernel *k, uint64_t cache,
+				    struct slab_cache_lists *out)
+{
+	struct slub u;
+	uint64_t cpu_slab, flags = 0;
+	unsigned int cpu, n;
+	struct error *err = slub_init(k, &u);
+
+	memset(out, 0, sizeof(*out));
+	if (err)
+		return err;
+	if ((err = kernel_read_field(k, cache, &u.cpu_slab, &cpu_slab)))
+		return error_prefix(err, "kmem_cache %#" PRIx64, cache);
+	if (kernel_field_if(k, "kmem_cache", "flags", &u.flags) &&
+	    (err = kernel_read_field(k, cache, &u.flags, &flags)))
+		return error_prefix(err, "kmem_cache %#" PRIx64, cache);
+	out->cpu = calloc(u.cpus, sizeof(*out->cpu));
+	out->node = calloc(u.nr_node_ids, sizeof(*out->node));
+	if (!out->cpu || !out->node) {
+		slab_cache_lists_free(out);
+		return error_nomem();
+	}
+	for (cpu = 0; cpu < u.cpus; cpu++) {
+		struct slab_cpu *c = &out->cpu[out->ncpu++];
+		uint64_t first, paddr;
+		bool online = true;
+		int nid;
+
+		c->cpu = cpu;
+		if ((err = kernel_cpu_in_mask(k, "__cpu_online_mask", cpu,
+					      &online)))
+			error_free(err);
+		c->online = online;
+		if ((err = kernel_per_cpu(k, cpu_slab, cpu,
+					  &c->kmem_cache_cpu))) {
+			c->err = err;
+			continue;
+		}
+		if ((err = kernel_read_field(k, c->kmem_cache_cpu,
+					     &u.cpu_slab_page, &c->slab))) {
+			c->slab = 0;
+			error_free(err);
+		}
+		if (c->slab && !page_struct_to_phys(k, c->slab, &paddr) &&
+		    (nid = phys_to_node(k, &u, paddr)) >= 0 &&
+		    (unsigned int)nid < u.nr_node_ids)
+			out->node[nid].per_cpu++;
+		c->has_partial = u.has_cpu_partial;
+		if (!u.has_cpu_partial)
+			continue;
+		if ((err = kernel_read_field(k, c->kmem_cache_cpu,
+					     &u.cpu_partial, &first))) {
+			c->partial.err = error_prefix(err, "kmem_cache_cpu %#"
+						      PRIx64,
+						      c->kmem_cache_cpu);
+			continue;
+		}
+		walk_slabs(&u, first, true, 0, &c->partial);
+	}
+	for (n = 0; n < u.nr_node_ids; n++) {
+		struct slab_node *nd = &out->node[out->nnode++];
+		uint64_t head, first;
+
+		nd->node = n;
+		if ((err = kernel_read_pointer(k, cache + u.node.offset + 8 * n,
+					       &nd->kmem_cache_node))) {
+			nd->err = error_prefix(err, "kmem_cache %#" PRIx64
+					       ": node %u", cache, n);
+			continue;
+		}
+		if (!nd->kmem_cache_node)
+			continue;
+		if ((err = kernel_read_field(k, nd->kmem_cache_node,
+					     &u.nr_partial, &nd->nr_partial)) ||
+		    (err = kernel_read_field(k, nd->kmem_cache_node,
+					     &u.nr_slabs, &nd->nr_slabs))) {
+			nd->err = error_prefix(err, "kmem_cache_node %#"
+					       PRIx64, nd->kmem_cache_node);
+			continue;
+		}
+		head = nd->kmem_cache_node + u.partial.offset;
+		if ((err = kernel_read_pointer(k, head, &first)))
+			nd->partial.err = error_prefix(err, "kmem_cache_node "
+						       "%#" PRIx64,
+						       nd->kmem_cache_node);
+		else
+			walk_slabs(&u, first, false, head, &nd->partial);
+		/* SLAB_STORE_USER: the kernel keeps a list of full slabs */
+		nd->full_tracked = u.has_full && (flags & 0x10000);
+		if (!nd->full_tracked)
+			continue;
+		head = nd->kmem_cache_node + u.full.offset;
+		if ((err = kernel_read_pointer(k, head, &first)))
+			nd->full.err = error_prefix(err, "kmem_cache_node %#"
+						    PRIx64,
+						    nd->kmem_cache_node);
+		else
+			walk_slabs(&u, first, false, head, &nd->full);
+	}
 	return NULL;
 }

@@ -48,4 +48,69 @@ struct error *slab_cache_read(const struct kernel *k, uint64_t addr,
 void slab_cache_name(const struct kernel *k, uint64_t addr, char *buf,
 		     size_t size);
 
+/* kmem -S: one cache's slabs, as the classic crash lists them. */
+
+/* One slab (struct slab) and, for the verbose listing, its objects. */
+struct slab_detail {
+	uint64_t slab;		/* the struct slab (or page) */
+	uint64_t memory;	/* where its objects start */
+	int node;		/* its memory node; -1 if unknown */
+	unsigned int objects;
+	int inuse;		/* for a cpu's slab: objects less the free
+				 * ones of the cpu's freelist (and the
+				 * slab's own ones) */
+	int cpu;		/* the cpu whose slab it is, or -1 */
+	/* verbose only: each object's address and whether it is free */
+	size_t n;
+	uint64_t *obj;
+	bool *is_free;
+};
+
+/* Read slab (of the cache at cache): its counts and, if verbose, its
+ * objects (free them with slab_detail_free()). */
+struct error *slab_detail_read(const struct kernel *k, uint64_t cache,
+			       uint64_t slab, bool verbose,
+			       struct slab_detail *out);
+void slab_detail_free(struct slab_detail *d);
+
+/* A list of slabs: the addresses, and the fault that ended it early. */
+struct slab_list {
+	uint64_t *slab;
+	size_t n;
+	struct error *err;
+};
+void slab_list_free(struct slab_list *l);
+
+/* A cpu's part of a cache. */
+struct slab_cpu {
+	unsigned int cpu;
+	bool online;
+	uint64_t kmem_cache_cpu;	/* its per-cpu struct */
+	uint64_t slab;			/* its slab, 0 if none */
+	bool has_partial;		/* the kernel keeps cpu partial lists */
+	struct slab_list partial;
+	struct error *err;		/* slab could not be read */
+};
+/* A memory node's part. */
+struct slab_node {
+	unsigned int node;
+	uint64_t kmem_cache_node;	/* 0: none */
+	uint64_t nr_slabs, nr_partial;
+	unsigned int per_cpu;		/* cpu slabs on this node */
+	struct slab_list partial;
+	bool full_tracked;		/* SLAB_STORE_USER: a full list */
+	struct slab_list full;
+	struct error *err;		/* its counters could not be read */
+};
+struct slab_cache_lists {
+	struct slab_cpu *cpu;
+	size_t ncpu;
+	struct slab_node *node;
+	size_t nnode;
+};
+/* Every cpu's slab and partial list, and every node's lists. */
+struct error *slab_cache_lists_read(const struct kernel *k, uint64_t cache,
+				    struct slab_cache_lists *out);
+void slab_cache_lists_free(struct slab_cache_lists *l);
+
 #endif
