@@ -36,10 +36,12 @@ COMMANDS = ["kmem -i", "kmem -V", "kmem -z", "kmem -i -z", "kmem -i -V"]
 # answers cached for those stay valid)
 SLAB_COMMANDS = ["kmem -s", "kmem -s kmalloc-64", "kmem -s task_struct",
                  "kmem -s list", "kmem -s no-such-cache",
-                 "kmem -s dentry task_struct", "kmem -s -i"]
+                 "kmem -s dentry task_struct", "kmem -s -i",
+                 "kmem -S kmalloc-64", "kmem -S dentry", "kmem -S task_struct",
+                 "kmem -S", "kmem -s -S"]
 # where the classic crash refuses the command, it prints its own usage
 # text after the error: only the error line is compared
-FIRST_LINE_ONLY = {"kmem -i -V", "kmem -s -i"}
+FIRST_LINE_ONLY = {"kmem -i -V", "kmem -s -i", "kmem -s -S"}
 # the classic crash says nothing of a cache it does not find: nor must we
 SILENT = {"kmem -s no-such-cache"}
 # qemu-kaslr-novmci.elf has no VMCOREINFO note: the memory section layout
@@ -284,6 +286,8 @@ def damage(d, facts):
         report(clean, label + ": the session goes on",
                "rc %d, %s" % (bad.returncode, bad.stderr[-400:]))
         errs = bad.stderr.splitlines()
+        if os.environ.get("KMEM_SHOW"):
+            print(errs)
         report(any(l.startswith("kmem: SHARED: ") and
                    ("%x" % nowhere1) in l for l in errs),
                label + ": SHARED names the bad mem_section root",
@@ -301,6 +305,86 @@ def damage(d, facts):
                "dump", "got %r, want %r" % (
                    [l for l in got if l not in keep][:3],
                    [l for l in keep if l not in got][:3]))
+    finally:
+        shutil.rmtree(tmp)
+
+
+def slab_damage(d, facts):
+    """A copy of kdump-d31.elf with kmalloc-64's node[0] pointer and
+    dentry's name pointer pointing nowhere: kmem -s must name the
+    kmalloc-64 cache and the address it cannot read, show it with "?"
+    counts, show dentry as "(unknown)", and every other line as on the
+    intact dump.  Where to write is found with our own kmem -s and p on
+    the intact copy (setting up, not the answer under test)."""
+    vmlinux = os.path.normpath(os.path.join(d, facts["vmlinux"]))
+    kver = "%s %s" % (facts["kernel_release"], facts.get("arch"))
+    src = os.path.join(d, "kdump-d31.elf")
+    if not os.path.exists(src):
+        print("skip kmem %s slab damage: no kdump-d31.elf" % kver)
+        return
+    good = session(vmlinux, src, "kmem -s\n")
+    addr = {}
+    for l in good.stdout.splitlines():
+        f = l.split()
+        if len(f) == 7 and f[6] in ("kmalloc-64", "dentry"):
+            addr[f[6]] = int(f[0], 16)
+    if len(addr) != 2:
+        report(False, "kmem %s slab damage: set-up" % kver,
+               good.stdout[:300] + good.stderr[:300])
+        return
+    probe = session(vmlinux, src, "p &((struct kmem_cache *)0x%x)->node[0]\n"
+                    "p &((struct kmem_cache *)0x%x)->name\n" %
+                    (addr["kmalloc-64"], addr["dentry"]))
+    vals = [pointer_value(l) for l in probe.stdout.split("$")[1:]]
+    if len(vals) != 2 or None in vals:
+        report(False, "kmem %s slab damage: set-up" % kver,
+               probe.stdout[:300] + probe.stderr[:300])
+        return
+    nowhere1, nowhere2 = 0xdead000000003000, 0xdead000000004000
+    writes = [(vals[0], nowhere1), (vals[1], nowhere2)]
+    loads = pt_loads(src)
+    tmp = tempfile.mkdtemp(prefix="kmem-slab-damage.")
+    try:
+        dst = os.path.join(tmp, "kdump-d31.elf")
+        shutil.copyfile(src, dst)
+        with open(dst, "r+b") as f:
+            for vaddr, value in writes:
+                v = session(vmlinux, src, "vtop %x\n" % vaddr)
+                pa = vtop_output_physical(v.stdout.splitlines())
+                off = None if pa is None else file_offset(loads, pa, 8)
+                if off is None:
+                    report(False, "kmem %s slab damage: set-up" % kver,
+                           "%x is not in the file" % vaddr)
+                    return
+                f.seek(off)
+                f.write(struct.pack("<Q", value))
+        bad = session(vmlinux, dst, "kmem -s\nkmem -S kmalloc-64\n")
+        label = "kmem %s slab damage" % kver
+        clean = ("AddressSanitizer" not in bad.stderr and
+                 "runtime error" not in bad.stderr and bad.returncode == 0)
+        report(clean, label + ": the session goes on",
+               "rc %d, %s" % (bad.returncode, bad.stderr[-400:]))
+        errs = bad.stderr.splitlines()
+        if os.environ.get("KMEM_SHOW"):
+            print(errs)
+        report(any(l.startswith("kmem: kmalloc-64: ") and
+                   ("%x" % nowhere1) in l for l in errs),
+               label + ": kmalloc-64's fault names the address",
+               "stderr %r" % errs[:4])
+        want = []
+        for l in good.stdout.splitlines():
+            f = l.split()
+            if len(f) == 7 and f[6] == "kmalloc-64":
+                l = "%-16s %8s  %9s  %8s  %5s  %4sk  %s" % (
+                    f[0], f[1], "?", "?", "?", f[5].rstrip("k"), f[6])
+            elif len(f) == 7 and f[6] == "dentry":
+                l = l[:l.rindex("dentry")] + "(unknown)"
+            want.append(l)
+        got = bad.stdout.splitlines()[:len(want)]
+        report(got == want, label + ": every other line as on the intact "
+               "dump", "got %r, want %r" % (
+                   [l for l in got if l not in want][:3],
+                   [l for l in want if l not in got][:3]))
     finally:
         shutil.rmtree(tmp)
 
@@ -337,6 +421,7 @@ def main():
         else:
             against_drgn(d, facts)
         damage(d, facts)
+        slab_damage(d, facts)
         usage_errors(d, facts)
 
 
