@@ -669,7 +669,7 @@ int cmd_kmem(struct session *s, int argc, char **argv)
 {
 	struct kmem km = { .s = s, .out = s->out };
 	bool info = false, vm_stat = false, zones = false, slabs = false;
-	bool verbose = false, s_flag = false;
+	bool verbose = false;
 	const char *want = NULL;
 	uint64_t want_addr = 0;
 	bool list = false;
@@ -682,7 +682,8 @@ int cmd_kmem(struct session *s, int argc, char **argv)
 		case 'i': info = true; break;
 		case 'V': vm_stat = true; break;
 		case 'z': zones = true; break;
-		case 's': slabs = s_flag = true; break;
+		/* -s and -S: the last given counts, as in the classic crash */
+		case 's': slabs = true; verbose = false; break;
 		case 'S':
 			if (optarg) {
 				fprintf(stderr, "kmem: -S%s: choosing cpus is "
@@ -699,7 +700,7 @@ int cmd_kmem(struct session *s, int argc, char **argv)
 			return 1;
 		}
 	}
-	if (info + vm_stat + slabs > 1 || (verbose && s_flag)) {
+	if (info + vm_stat + slabs > 1) {
 		fprintf(stderr, "kmem: only one flag allowed!\n");
 		command_usage(s->out, "kmem");
 		return 1;

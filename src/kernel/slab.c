@@ -711,7 +711,8 @@ struct error *slab_detail_read(const struct kernel *k, uint64_t cache,
 				return error_prefix(err, "cpu %u", cpu);
 			if (freelist)
 				nfree += objects - (uint16_t)inuse;
-			out->inuse = (int)objects - (int)nfree;
+			/* 16 bits unsigned, as the classic crash keeps it */
+			out->inuse = (uint16_t)((int)objects - (int)nfree);
 			break;
 		}
 	}

@@ -27,6 +27,7 @@ from elf_patch import vtop_output_physical  # noqa: E402
 
 DRGN = os.path.join(TOP, "tests", "vmcores", "oracle-drgn")
 HELPER = os.path.join(TOP, "tests", "cmd", "kmem_drgn.py")
+SLAB_HELPER = os.path.join(TOP, "tests", "cmd", "slab_drgn.py")
 # examples/drgn-ps.py: the workarounds drgn needs for QEMU's arm64 dumps
 # (arm64_drgn.py's open_program loads it)
 EXAMPLES = os.path.join(TOP, "tests", "vmcores", "examples")
@@ -41,7 +42,7 @@ SLAB_COMMANDS = ["kmem -s", "kmem -s kmalloc-64", "kmem -s task_struct",
                  "kmem -S", "kmem -s -S"]
 # where the classic crash refuses the command, it prints its own usage
 # text after the error: only the error line is compared
-FIRST_LINE_ONLY = {"kmem -i -V", "kmem -s -i", "kmem -s -S"}
+FIRST_LINE_ONLY = {"kmem -i -V", "kmem -s -i"}
 # the classic crash says nothing of a cache it does not find: nor must we
 SILENT = {"kmem -s no-such-cache"}
 # qemu-kaslr-novmci.elf has no VMCOREINFO note: the memory section layout
@@ -103,12 +104,12 @@ def against_classic(d, facts, commands=COMMANDS, tag="kmem"):
                    "got %r, want %r" % ((len(bad),) + bad[0]) if bad else "")
 
 
-def drgn_answers(vmlinux, dump, cache):
+def drgn_answers(vmlinux, dump, cache, helper=HELPER):
     if os.path.exists(cache):
         return json.load(open(cache))
     env = dict(os.environ, CACHE=os.path.join(ROOT, "oracles"),
                ORACLE_BIND_RO=EXAMPLES, DRGN_PS_DIR=EXAMPLES)
-    p = subprocess.run([DRGN, HELPER, vmlinux, dump], capture_output=True,
+    p = subprocess.run([DRGN, helper, vmlinux, dump], capture_output=True,
                        text=True, env=env, stdin=subprocess.DEVNULL,
                        timeout=900)
     if p.returncode != 0:
@@ -216,6 +217,52 @@ def against_drgn(d, facts):
         report(z == [tuple(x) for x in want["zones"]],
                "%s: kmem -z zones" % label,
                "got %r, drgn %r" % (z, want["zones"]))
+
+
+def parse_s(lines):
+    """kmem -s's lines as [address, name, objsize, slab bytes, allocated,
+    total, slabs]."""
+    out = []
+    for l in lines:
+        m = re.match(r"^([0-9a-f]+) +(\d+) +(-?\d+) +(-?\d+) +(\d+) +"
+                     r"(\d+)k  (.*)$", l)
+        if m:
+            out.append([int(m.group(1), 16), m.group(7), int(m.group(2)),
+                        int(m.group(6)) * 1024, int(m.group(3)),
+                        int(m.group(4)), int(m.group(5))])
+    return out
+
+
+def against_drgn_slab(d, facts):
+    """kmem -s on the arm64 sets against slab_drgn.py: the same counts
+    read with drgn (the classic crash's reckoning), cache by cache."""
+    vmlinux = os.path.normpath(os.path.join(d, facts["vmlinux"]))
+    kver = "%s %s" % (facts["kernel_release"], facts.get("arch"))
+    if not os.path.exists(DRGN):
+        print("skip kmem -s %s: no drgn oracle" % kver)
+        return
+    key = hashlib.sha256(open(SLAB_HELPER, "rb").read()).hexdigest()[:12]
+    for fname, drgn_fname in ARM64_DUMPS.items():
+        dump = os.path.join(d, fname)
+        drgn_dump = os.path.join(d, drgn_fname)
+        label = "kmem %s %s: kmem -s" % (kver, fname)
+        if not os.path.exists(dump) or not os.path.exists(drgn_dump):
+            print("skip %s: no such dump" % label)
+            continue
+        cache = os.path.join(d, "oracle-cache",
+                             "%s.slab-drgn-%s.json" % (drgn_fname, key))
+        try:
+            want = drgn_answers(vmlinux, drgn_dump, cache, SLAB_HELPER)
+        except (RuntimeError, ValueError, subprocess.TimeoutExpired) as e:
+            report(False, label + ": drgn", str(e))
+            continue
+        got = parse_s(ours(vmlinux, dump, ["kmem -s"]).get(0, []))
+        w = want["caches"]
+        bad = [(a, b) for a, b in zip(got + [None] * len(w),
+                                      w + [None] * len(got)) if a != b]
+        report(bool(w) and not bad, label, "%d caches of %d differ, first: "
+               "got %r, drgn %r" % ((len(bad), len(w)) + bad[0])
+               if bad else "drgn found no cache")
 
 
 def session(vmlinux, dump, script):
@@ -420,6 +467,7 @@ def main():
                       facts["kernel_release"])
         else:
             against_drgn(d, facts)
+            against_drgn_slab(d, facts)
         damage(d, facts)
         slab_damage(d, facts)
         usage_errors(d, facts)
