@@ -13,6 +13,7 @@
 #include "../arch/vmem.h"
 #include "../kernel/kernel.h"
 #include "../kernel/meminfo.h"
+#include "../kernel/page.h"
 #include "../kernel/slab.h"
 #include "../session.h"
 #include "../util/error.h"
@@ -62,6 +63,9 @@ const char *const kmem_help[] = {
 	"            plain, allocated ones in brackets) and its partial slabs;",
 	"            and each node's kmem_cache_node with its slabs, its",
 	"            partial slabs and (with SLAB_STORE_USER) its full ones.",
+	"            The slabs are found through the struct page array, whose",
+	"            base is not known yet on arm64: there -S shows what -s",
+	"            shows and says so.",
 	"      name  with -s or -S: only the cache of that name (\\name for a",
 	"            cache named list).",
 	"   address  with -s or -S: only the kmem_cache at that address.",
@@ -526,6 +530,17 @@ static void print_slabs(struct kmem *km, const char *want, uint64_t want_addr,
 		complain(km, "-s", err);
 		error_free(err);
 		return;
+	}
+	if (verbose) {
+		uint64_t base;
+
+		/* the slabs are found by their struct pages */
+		err = page_map_base(&k, &base);
+		if (err) {
+			complain(km, "-S", err);
+			error_free(err);
+			verbose = false;
+		}
 	}
 	if (!want && !want_addr && !list)
 		fprintf(km->out, "%s", slab_header);

@@ -26,6 +26,11 @@ static struct error *vmemmap(const struct kernel *k, uint64_t *base)
 	return kernel_read_pointer(k, at, base);
 }
 
+struct error *page_map_base(const struct kernel *k, uint64_t *base)
+{
+	return vmemmap(k, base);
+}
+
 struct error *page_struct_to_phys(const struct kernel *k, uint64_t page,
 				  uint64_t *paddr)
 {

@@ -25,6 +25,10 @@ struct error *page_info_read(const struct kernel *k, uint64_t paddr,
 struct error *page_flag_names(const struct kernel *k, uint64_t flags,
 			      char *buf, size_t size);
 
+/* Where the struct page array (vmemmap) starts: an error where the
+ * architecture does not tell it yet. */
+struct error *page_map_base(const struct kernel *k, uint64_t *base);
+
 /* The physical address of the frame whose struct page is at page: an
  * error if page is not one of the virtual memory map's entries. */
 struct error *page_struct_to_phys(const struct kernel *k, uint64_t page,

@@ -357,11 +357,13 @@ def damage(d, facts):
 
 
 def slab_damage(d, facts):
-    """A copy of kdump-d31.elf with kmalloc-64's node[0] pointer and
+    """A copy of kdump-d31.elf with kmalloc-64's (arm64: kmalloc-128's)
+    node[0] pointer and
     dentry's name pointer pointing nowhere: kmem -s must name the
     kmalloc-64 cache and the address it cannot read, show it with "?"
     counts, show dentry as "(unknown)", and every other line as on the
-    intact dump.  Where to write is found with our own kmem -s and p on
+    intact dump.  A third cache's node partial list is made to loop on
+    one of its slabs: named, with "?" counts, and no endless walk.  Where to write is found with our own kmem -s and p on
     the intact copy (setting up, not the answer under test)."""
     vmlinux = os.path.normpath(os.path.join(d, facts["vmlinux"]))
     kver = "%s %s" % (facts["kernel_release"], facts.get("arch"))
@@ -373,22 +375,46 @@ def slab_damage(d, facts):
     addr = {}
     for l in good.stdout.splitlines():
         f = l.split()
-        if len(f) == 7 and f[6] in ("kmalloc-64", "dentry"):
+        if len(f) == 7 and f[6] in ("kmalloc-64", "kmalloc-128", "dentry"):
             addr[f[6]] = int(f[0], 16)
-    if len(addr) != 2:
+    # arm64 has no kmalloc-64 (its smallest is kmalloc-128)
+    victim = "kmalloc-64" if "kmalloc-64" in addr else "kmalloc-128"
+    if "dentry" not in addr or victim not in addr:
         report(False, "kmem %s slab damage: set-up" % kver,
                good.stdout[:300] + good.stderr[:300])
         return
-    probe = session(vmlinux, src, "p &((struct kmem_cache *)0x%x)->node[0]\n"
-                    "p &((struct kmem_cache *)0x%x)->name\n" %
-                    (addr["kmalloc-64"], addr["dentry"]))
+    # a cache with a slab on its node 0 partial list: that slab's list
+    # entry made to point to itself (the list loops)
+    looped = looped_slab = None
+    cur = None
+    lines = session(vmlinux, src, "kmem -S\n").stdout.splitlines()
+    for i, l in enumerate(lines):
+        f = l.split()
+        if len(f) == 7 and re.match(r"^[0-9a-f]{16}$", f[0]):
+            cur = f[6]
+        if (l == "NODE 0 PARTIAL:" and i + 2 < len(lines) and
+                cur not in addr and lines[i + 1].strip().startswith("SLAB")):
+            looped, looped_slab = cur, int(lines[i + 2].split()[0], 16)
+            break
+    script = ("p &((struct kmem_cache *)0x%x)->node[0]\n"
+              "p &((struct kmem_cache *)0x%x)->name\n" %
+              (addr[victim], addr["dentry"]))
+    if looped is None:
+        # arm64: kmem -S does not list slabs yet (no vmemmap base)
+        print("skip kmem %s slab damage: a looping partial list: no "
+              "partial slab listed" % kver)
+    else:
+        script += "p &((struct slab *)0x%x)->slab_list.next\n" % looped_slab
+    probe = session(vmlinux, src, script)
     vals = [pointer_value(l) for l in probe.stdout.split("$")[1:]]
-    if len(vals) != 2 or None in vals:
+    if len(vals) != 2 + (looped is not None) or None in vals:
         report(False, "kmem %s slab damage: set-up" % kver,
                probe.stdout[:300] + probe.stderr[:300])
         return
     nowhere1, nowhere2 = 0xdead000000003000, 0xdead000000004000
     writes = [(vals[0], nowhere1), (vals[1], nowhere2)]
+    if looped is not None:
+        writes.append((vals[2], vals[2]))
     loads = pt_loads(src)
     tmp = tempfile.mkdtemp(prefix="kmem-slab-damage.")
     try:
@@ -405,7 +431,7 @@ def slab_damage(d, facts):
                     return
                 f.seek(off)
                 f.write(struct.pack("<Q", value))
-        bad = session(vmlinux, dst, "kmem -s\nkmem -S kmalloc-64\n")
+        bad = session(vmlinux, dst, "kmem -s\nkmem -S %s\n" % victim)
         label = "kmem %s slab damage" % kver
         clean = ("AddressSanitizer" not in bad.stderr and
                  "runtime error" not in bad.stderr and bad.returncode == 0)
@@ -414,20 +440,31 @@ def slab_damage(d, facts):
         errs = bad.stderr.splitlines()
         if os.environ.get("KMEM_SHOW"):
             print(errs)
-        report(any(l.startswith("kmem: kmalloc-64: ") and
+        report(any(l.startswith("kmem: %s: " % victim) and
                    ("%x" % nowhere1) in l for l in errs),
-               label + ": kmalloc-64's fault names the address",
+               label + ": %s's fault names the address" % victim,
                "stderr %r" % errs[:4])
+        if looped is not None:
+            report(any(l.startswith("kmem: %s: " % looped) and
+                       "loops" in l and ("%x" % vals[2]) in l for l in errs),
+                   label + ": %s's looping partial list is named" % looped,
+                   "stderr %r" % errs[:4])
         want = []
         for l in good.stdout.splitlines():
             f = l.split()
-            if len(f) == 7 and f[6] == "kmalloc-64":
+            if len(f) == 7 and f[6] in (victim, looped):
                 l = "%-16s %8s  %9s  %8s  %5s  %4sk  %s" % (
                     f[0], f[1], "?", "?", "?", f[5].rstrip("k"), f[6])
             elif len(f) == 7 and f[6] == "dentry":
                 l = l[:l.rindex("dentry")] + "(unknown)"
             want.append(l)
         got = bad.stdout.splitlines()[:len(want)]
+        # kmem -S of it: the header and its line, nothing more (and on
+        # arm64 nothing more either: -S lists no slabs there yet)
+        report(bad.stdout.splitlines()[len(want):] ==
+               [want[0]] + [l for l in want if l.endswith(" " + victim)],
+               label + ": kmem -S of the damaged cache",
+               "got %r" % bad.stdout.splitlines()[len(want):][:4])
         report(got == want, label + ": every other line as on the intact "
                "dump", "got %r, want %r" % (
                    [l for l in got if l not in want][:3],
