@@ -70,12 +70,13 @@ def ours(vmlinux, dump, cmds):
     return run([CRASH], vmlinux, dump, [(c, c, "exact") for c in cmds])
 
 
-def against_classic(d, facts, commands=COMMANDS, tag="kmem"):
+def against_classic(d, facts, commands=COMMANDS, tag="kmem",
+                    dumps=X86_DUMPS):
     vmlinux = os.path.normpath(os.path.join(d, facts["vmlinux"]))
     kver = facts["kernel_release"]
     cmds = [(c, c, "exact") for c in commands]
     key = hashlib.sha256((repr(cmds) + "v1").encode()).hexdigest()[:12]
-    for fname in X86_DUMPS:
+    for fname in dumps:
         dump = os.path.join(d, fname)
         if not os.path.exists(dump):
             print("skip kmem %s %s: no such dump" % (kver, fname))
@@ -102,6 +103,31 @@ def against_classic(d, facts, commands=COMMANDS, tag="kmem"):
                    if a != b]
             report(not bad, label, "%d lines differ, first at line %d: "
                    "got %r, want %r" % ((len(bad),) + bad[0]) if bad else "")
+
+
+def slab_by_address(d, facts):
+    """kmem -s ADDRESS and kmem -S ADDRESS: the cache at that address
+    (task_struct's, as the classic crash's kmem -s shows it), with and
+    without 0x."""
+    vmlinux = os.path.normpath(os.path.join(d, facts["vmlinux"]))
+    kver = facts["kernel_release"]
+    cmds = [(c, c, "exact") for c in SLAB_COMMANDS]
+    key = hashlib.sha256((repr(cmds) + "v1").encode()).hexdigest()[:12]
+    for fname in X86_DUMPS:
+        dump = os.path.join(d, fname)
+        if not os.path.exists(dump):
+            continue
+        listing = oracle_answers(vmlinux, dump, cmds, os.path.join(
+            d, "oracle-cache", "%s.kmem-slab-%s.json" % (fname, key)))
+        addr = [l.split()[0] for l in listing.get(0, [])
+                if l.endswith(" task_struct")]
+        if len(addr) != 1:
+            report(False, "kmem %s %s: kmem -s ADDRESS" % (kver, fname),
+                   "no task_struct cache in the classic crash's kmem -s")
+            continue
+        against_classic(d, facts, ["kmem -s %s" % addr[0],
+                                   "kmem -S 0x%s" % addr[0]],
+                        "kmem-slab-addr", [fname])
 
 
 def drgn_answers(vmlinux, dump, cache, helper=HELPER):
@@ -499,6 +525,7 @@ def main():
                                            ".done")):
                 against_classic(d, facts)
                 against_classic(d, facts, SLAB_COMMANDS, "kmem-slab")
+                slab_by_address(d, facts)
             else:
                 print("skip kmem %s: no oracle chroot" %
                       facts["kernel_release"])
