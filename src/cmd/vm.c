@@ -143,6 +143,11 @@ static void print_pages(struct vm_req *r, const struct vma *v)
 					       NULL);
 		char virt[32];
 
+		if (err && err->code == ERR_UNSUPPORTED) {
+			fprintf(stderr, "vm: %s\n", err->message);
+			error_free(err);
+			return;
+		}
 		snprintf(virt, sizeof(virt), "%-*" PRIx64, UVADDR_W, at);
 		if (!err)
 			fprintf(out, "%s  %*" PRIx64 "\n", virt, r->phys_w,
