@@ -376,8 +376,13 @@ int cmd_vm(struct session *s, int argc, char **argv)
 
 		task = tasks_find(t, arg);
 		if (!task) {
-			fprintf(stderr, "vm: %sinvalid task or pid value: %s\n",
-				shown++ ? "\n" : "", arg);
+			/* the classic crash's blank line comes first */
+			if (shown++) {
+				fputc('\n', s->out);
+				fflush(s->out);
+			}
+			fprintf(stderr, "vm: invalid task or pid value: %s\n",
+				arg);
 			rc = 1;
 			continue;
 		}
