@@ -85,15 +85,14 @@ const char *const vm_help[] = {
 
 /* text in width columns, centred; the odd space goes right, or left if
  * lean_left */
-static void centre(char *buf, size_t size, const char *text, int width,
-		   bool lean_left)
+static void centre(FILE *out, const char *text, int width, bool lean_left)
 {
 	int len = (int)strlen(text), left = 0;
 
 	if (len < width)
 		left = lean_left ? (width - len + 1) / 2 : (width - len) / 2;
-	snprintf(buf, size, "%*s%s%*s", left, "", text,
-		 len < width ? width - len - left : 0, "");
+	fprintf(out, "%*s%s%*s", left, "", text,
+		len < width ? width - len - left : 0, "");
 }
 
 struct vm_req {
@@ -112,36 +111,40 @@ struct vm_req {
 static void print_vm_data(struct vm_req *r, uint64_t mm, uint64_t pgd,
 			  const struct task_mem *m)
 {
-	char a[32], b[32], t[32];
 	FILE *out = r->s->out;
 	uint64_t kb = r->k.vm->page_size / 1024;
+	char t[32];
 
-	centre(a, sizeof(a), "MM", VADDR_W, false);
-	centre(b, sizeof(b), "PGD", VADDR_W, false);
-	fprintf(out, "%s  %s  ", a, b);
-	centre(a, sizeof(a), "RSS", 6, false);
-	centre(b, sizeof(b), "TOTAL_VM", 8, false);
-	fprintf(out, "%s  %s\n", a, b);
+	centre(out, "MM", VADDR_W, false);
+	fputs("  ", out);
+	centre(out, "PGD", VADDR_W, false);
+	fputs("  ", out);
+	centre(out, "RSS", 6, false);
+	fputs("  ", out);
+	centre(out, "TOTAL_VM", 8, false);
+	fputc('\n', out);
 	snprintf(t, sizeof(t), "%" PRIx64, mm);
-	centre(a, sizeof(a), t, VADDR_W, false);
+	centre(out, t, VADDR_W, false);
+	fputs("  ", out);
 	snprintf(t, sizeof(t), "%" PRIx64, pgd);
-	centre(b, sizeof(b), t, VADDR_W, false);
-	fprintf(out, "%s  %s  ", a, b);
+	centre(out, t, VADDR_W, false);
+	fputs("  ", out);
 	snprintf(t, sizeof(t), "%" PRIu64 "k", m->rss * kb);
-	centre(a, sizeof(a), t, 6, false);
+	centre(out, t, 6, false);
+	fputs("  ", out);
 	snprintf(t, sizeof(t), "%" PRIu64 "k", m->total_vm * kb);
-	centre(b, sizeof(b), t, 8, false);
-	fprintf(out, "%s  %s\n", a, b);
+	centre(out, t, 8, false);
+	fputc('\n', out);
 }
 
 static void print_vma_header(FILE *out)
 {
-	char a[32], b[32], c[32];
-
-	centre(a, sizeof(a), "VMA", VADDR_W, false);
-	centre(b, sizeof(b), "START", UVADDR_W, true);
-	centre(c, sizeof(c), "END", UVADDR_W, true);
-	fprintf(out, "%s %s %s  FLAGS FILE\n", a, b, c);
+	centre(out, "VMA", VADDR_W, false);
+	fputc(' ', out);
+	centre(out, "START", UVADDR_W, true);
+	fputc(' ', out);
+	centre(out, "END", UVADDR_W, true);
+	fputs("  FLAGS FILE\n", out);
 }
 
 static void print_pages(struct vm_req *r, const struct vma *v)
