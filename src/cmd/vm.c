@@ -19,7 +19,7 @@ const char *const vm_help[] = {
 	"  vm - virtual memory",
 	"",
 	"SYNOPSIS",
-	"  vm [-p | -v | -m] [-x | -d] [pid | task] ...",
+	"  vm [-p | -v | -m | [-p] -R reference] [-x | -d] [pid | task] ...",
 	"  vm -f vm_flags",
 	"",
 	"DESCRIPTION",
@@ -36,6 +36,14 @@ const char *const vm_help[] = {
 	"            maps, or \"(not mapped)\".",
 	"        -v  show each vm_area_struct in full (as struct does).",
 	"        -m  show the mm_struct in full.",
+	"  -R reference  show only what refers to reference, typically in",
+	"            \"foreach vm -R\": a hexadecimal number is looked for as the",
+	"            mm_struct or page directory address (then the task's header",
+	"            alone), a VMA's address or vm_flags, and a page's virtual or",
+	"            physical address or file offset (then the VMA and those",
+	"            pages); any reference as a part of a VMA's file path (\"/\"",
+	"            only as \"/\").  Each task where something is found ends",
+	"            with a blank line.",
 	"        -x  with -m or -v: members in hexadecimal.",
 	"        -d  with -m or -v: members in decimal.",
 	"  -f flags  decode a vm_flags value (hexadecimal) into the names the",
@@ -43,7 +51,7 @@ const char *const vm_help[] = {
 	"       pid  a process id.",
 	"      task  a task_struct address (hexadecimal).",
 	"",
-	"  The classic crash's -P, -M and -R are not supported yet, nor the",
+	"  The classic crash's -P and -M are not supported yet, nor the",
 	"  swap location of a swapped-out page.  A damaged VM area tree or an",
 	"  unreadable vm_area_struct is reported with its address; the areas",
 	"  before it are shown.",
@@ -75,6 +83,15 @@ const char *const vm_help[] = {
 	"    420000      FILE: /bin/busybox  OFFSET: 20000",
 	"    ...",
 	"",
+	"    crash> foreach vm -R 1d200000",
+	"    PID: 1        TASK: ffff88f781204200  CPU: 0    COMMAND: \"init\"",
+	"           MM               PGD          RSS    TOTAL_VM",
+	"    ffff88f781061200  ffff88f79aa02000  1828k    2260k  ",
+	"          VMA           START       END     FLAGS FILE",
+	"    ffff88f78246d5f0     401000     585000 8000075 /bin/busybox",
+	"    VIRTUAL     PHYSICAL",
+	"    433000      1d200000",
+	"",
 	"    crash> vm -f 115",
 	"    115: (READ|EXEC|MAYREAD|GROWSDOWN)",
 	NULL,
@@ -105,7 +122,27 @@ struct vm_req {
 	char format;		/* -x / -d: 'x', 'd' or 0 */
 	int phys_w;		/* the PHYSICAL column */
 	uint64_t root;		/* -p: the page tables' physical address */
-	uint64_t init_mm;
+	bool translate;		/* -p, -R: not init_mm, whose pages the
+				 * classic crash does not translate */
+	struct vm_ref *ref;	/* -R */
+	const struct task *task;
+	const struct task_mem *mem_use;
+	uint64_t mm_addr, pgd;
+};
+
+/* -R: what is searched for and where the search stands in one task (the
+ * classic crash's reference search: a number matches the mm_struct, the
+ * pgd, a VMA's address or flags, a page's virtual or physical address or
+ * file offset; a string a part of a VMA's file path). */
+struct vm_ref {
+	const char *str;
+	bool number;
+	uint64_t value;
+	bool header;		/* the task's header is out */
+	bool vma_shown;		/* a VMA header and row are out */
+	bool page_shown;	/* ...and pages after them */
+	uint64_t last_vma;	/* the VMA last shown */
+	uint64_t page;		/* the first matching page of this VMA */
 };
 
 static void print_vm_data(struct vm_req *r, uint64_t mm, uint64_t pgd,
@@ -147,68 +184,190 @@ static void print_vma_header(FILE *out)
 	fputs("  FLAGS FILE\n", out);
 }
 
-static void print_pages(struct vm_req *r, const struct vma *v)
+/* One page of a VMA as -p shows it: its physical address, else the file
+ * offset it maps, else nothing.  An architecture that cannot translate
+ * user addresses gives its error. */
+struct page_at {
+	uint64_t vaddr, paddr, offset;
+	enum { PAGE_MAPPED, PAGE_FILE, PAGE_NONE } kind;
+};
+
+static struct error *page_at(struct vm_req *r, const struct vma *v,
+			     uint64_t at, struct page_at *p)
+{
+	uint64_t page = r->k.vm->page_size;
+	struct error *err = vmem_uvtop(r->k.vm, r->root, at, &p->paddr, NULL);
+
+	p->vaddr = at;
+	if (err && err->code == ERR_UNSUPPORTED)
+		return err;
+	if (!err)
+		p->kind = PAGE_MAPPED;
+	else if (v->path[0])
+		p->kind = PAGE_FILE;
+	else
+		p->kind = PAGE_NONE;
+	p->offset = ((at - v->start) / page + v->pgoff) * page;
+	error_free(err);
+	return NULL;
+}
+
+static void print_page(struct vm_req *r, const struct vma *v,
+		       const struct page_at *p)
 {
 	FILE *out = r->s->out;
-	uint64_t page = r->k.vm->page_size, at, paddr;
-	unsigned int shift = 0;
+	char virt[32];
 
-	while ((1ull << shift) < page)
-		shift++;
-	fprintf(out, "%-*s  %-*s\n", UVADDR_W, "VIRTUAL", r->phys_w,
-		"PHYSICAL");
-	for (at = v->start & ~(page - 1); at < v->end; at += page) {
-		struct error *err = vmem_uvtop(r->k.vm, r->root, at, &paddr,
-					       NULL);
-		char virt[32];
+	snprintf(virt, sizeof(virt), "%-*" PRIx64, UVADDR_W, p->vaddr);
+	if (p->kind == PAGE_MAPPED)
+		fprintf(out, "%s  %*" PRIx64 "\n", virt, r->phys_w, p->paddr);
+	else if (p->kind == PAGE_FILE)
+		fprintf(out, "%s  FILE: %s  OFFSET: %" PRIx64 "\n", virt,
+			v->path, p->offset);
+	else
+		fprintf(out, "%s  (not mapped)\n", virt);
+}
 
-		if (err && err->code == ERR_UNSUPPORTED) {
-			fprintf(stderr, "vm: %s\n", err->message);
-			error_free(err);
-			return;
+static bool page_matches(const struct vm_ref *ref, const struct page_at *p)
+{
+	if (!ref->number)
+		return false;
+	return p->vaddr == ref->value ||
+	       (p->kind == PAGE_MAPPED && p->paddr == ref->value) ||
+	       (p->kind == PAGE_FILE && p->offset == ref->value);
+}
+
+/* The pages of v from from on: all of them, or with ref only those that
+ * match.  With search, look only: the first matching page, or 0 (*found
+ * false). */
+static struct error *vma_pages(struct vm_req *r, const struct vma *v,
+			       uint64_t from, bool search, bool *found)
+{
+	uint64_t page = r->k.vm->page_size, at;
+	struct page_at p;
+	struct error *err;
+
+	if (!search)
+		fprintf(r->s->out, "%-*s  %-*s\n", UVADDR_W, "VIRTUAL",
+			r->phys_w, "PHYSICAL");
+	for (at = from & ~(page - 1); at < v->end; at += page) {
+		err = page_at(r, v, at, &p);
+		if (err)
+			return err;
+		if (search && page_matches(r->ref, &p)) {
+			r->ref->page = at;
+			*found = true;
+			return NULL;
 		}
-		snprintf(virt, sizeof(virt), "%-*" PRIx64, UVADDR_W, at);
-		if (!err)
-			fprintf(out, "%s  %*" PRIx64 "\n", virt, r->phys_w,
-				paddr);
-		else if (v->path[0])
-			fprintf(out, "%s  FILE: %s  OFFSET: %" PRIx64 "\n",
-				virt, v->path,
-				(((at - v->start) >> shift) + v->pgoff) << shift);
-		else
-			fprintf(out, "%s  (not mapped)\n", virt);
-		error_free(err);
+		if (!search && (!r->ref || page_matches(r->ref, &p)))
+			print_page(r, v, &p);
 		if (at + page < at)
 			break;
 	}
+	return NULL;
+}
+
+static void print_vma_row(FILE *out, const struct vma *v)
+{
+	char addr[32];
+
+	snprintf(addr, sizeof(addr), "%" PRIx64, v->addr);
+	fprintf(out, "%-*s %*" PRIx64 " %*" PRIx64 " %6" PRIx64 " %s\n",
+		VADDR_W, addr, UVADDR_W, v->start, UVADDR_W, v->end, v->flags,
+		v->path);
+}
+
+static void ref_header(struct vm_req *r)
+{
+	if (r->ref->header)
+		return;
+	print_task_header(r->s->out, r->task);
+	print_vm_data(r, r->mm_addr, r->pgd, r->mem_use);
+	r->ref->header = true;
+}
+
+/* a path names the string searched for: a part of it ("/" only "/") */
+static bool path_matches(const char *path, const char *str)
+{
+	if (!path[0])
+		return false;
+	if (!strcmp(str, "/"))
+		return !strcmp(path, "/");
+	return strstr(path, str) != NULL;
+}
+
+static int search_vma(struct vm_req *r, const struct vma *v)
+{
+	struct vm_ref *ref = r->ref;
+	FILE *out = r->s->out;
+	struct error *err;
+	bool found = false;
+
+	if ((ref->number && (v->addr == ref->value ||
+			     v->flags == ref->value)) ||
+	    path_matches(v->path, ref->str)) {
+		ref_header(r);
+		if (!ref->vma_shown || ref->page_shown) {
+			print_vma_header(out);
+			ref->vma_shown = true;
+			ref->page_shown = false;
+			ref->last_vma = v->addr;
+		}
+		print_vma_row(out, v);
+	}
+	if (!r->translate)
+		return 0;
+	err = vma_pages(r, v, v->start, true, &found);
+	if (!err && found) {
+		ref_header(r);
+		if (!ref->vma_shown || ref->last_vma != v->addr) {
+			print_vma_header(out);
+			print_vma_row(out, v);
+			ref->vma_shown = true;
+			ref->last_vma = v->addr;
+		}
+		ref->page_shown = true;
+		err = vma_pages(r, v, ref->page, false, &found);
+	}
+	if (err) {
+		fprintf(stderr, "vm: %s\n", err->message);
+		error_free(err);
+		return 1;
+	}
+	return 0;
 }
 
 static int print_vma(const struct vma *v, void *arg)
 {
 	struct vm_req *r = arg;
-	FILE *out = r->s->out;
-	char addr[32];
+	struct error *err;
+	bool found;
 
+	if (r->ref)
+		return search_vma(r, v);
 	if (r->vmas) {
 		print_struct_at(r->s, "vm_area_struct", NULL, v->addr,
 				r->format);
 		return 0;
 	}
 	if (r->pages)
-		print_vma_header(out);
-	snprintf(addr, sizeof(addr), "%" PRIx64, v->addr);
-	fprintf(out, "%-*s %*" PRIx64 " %*" PRIx64 " %6" PRIx64 " %s\n",
-		VADDR_W, addr, UVADDR_W, v->start, UVADDR_W, v->end, v->flags,
-		v->path);
-	if (r->pages && r->init_mm != 0)
-		print_pages(r, v);
+		print_vma_header(r->s->out);
+	print_vma_row(r->s->out, v);
+	if (!r->pages || !r->translate)
+		return 0;
+	err = vma_pages(r, v, v->start, false, &found);
+	if (err) {
+		fprintf(stderr, "vm: %s\n", err->message);
+		error_free(err);
+		return 1;	/* the next VMA could not do better */
+	}
 	return 0;
 }
 
 static int vm_of(struct vm_req *r, const struct task *t)
 {
 	struct task_mem m = { 0 };
-	uint64_t pgd = 0, mm = t->mm;
+	uint64_t pgd = 0, mm = t->mm, init_mm;
 	struct error *err = NULL;
 
 	if (mm && r->mem)
@@ -220,15 +379,32 @@ static int vm_of(struct vm_req *r, const struct task *t)
 		error_free(err);
 		return 1;
 	}
-	if (!r->vmas && !r->mm)
+	r->task = t;
+	r->mem_use = &m;
+	r->mm_addr = mm;
+	r->pgd = pgd;
+	if (r->ref) {
+		*r->ref = (struct vm_ref){ .str = r->ref->str,
+					   .number = r->ref->number,
+					   .value = r->ref->value };
+		/* (a kernel thread's mm and pgd are 0: "vm -R 0" finds it) */
+		if (r->ref->number && (r->ref->value == mm ||
+				       r->ref->value == pgd)) {
+			ref_header(r);
+			fputc('\n', r->s->out);
+			return 0;
+		}
+	} else if (!r->vmas && !r->mm) {
 		print_vm_data(r, mm, pgd, &m);
+	}
 	if (!mm)
 		return 0;
 	if (r->mm)
 		return print_struct_at(r->s, "mm_struct", NULL, mm, r->format);
-	if (!r->pages && !r->vmas)
+	if (!r->pages && !r->vmas && !r->ref)
 		print_vma_header(r->s->out);
-	if (r->pages) {
+	r->translate = false;
+	if (r->pages || r->ref) {
 		err = vmem_vtop(r->k.vm, pgd, &r->root);
 		if (err) {
 			fprintf(stderr, "vm: page directory of mm_struct %#"
@@ -238,11 +414,12 @@ static int vm_of(struct vm_req *r, const struct task *t)
 			return 1;
 		}
 		/* the classic translates no pages of init_mm */
-		r->init_mm = mm;
-		if (!kernel_symbol_quiet(&r->k, "init_mm", &pgd) && pgd == mm)
-			r->init_mm = 0;
+		r->translate = kernel_symbol_quiet(&r->k, "init_mm", &init_mm)
+			       || init_mm != mm;
 	}
 	err = mm_vmas(&r->k, mm, print_vma, r);
+	if (r->ref && r->ref->header)
+		fputc('\n', r->s->out);
 	if (err) {
 		fprintf(stderr, "vm: %s\n", err->message);
 		error_free(err);
@@ -323,33 +500,64 @@ static int phys_width(const struct kernel *k)
 	return w < 8 ? 8 : w;
 }
 
+/* -R's argument: a number if all of it reads as hexadecimal */
+static void parse_ref(struct vm_ref *ref, const char *str)
+{
+	const char *p = str;
+	char *end;
+
+	ref->str = str;
+	if (!strncmp(p, "0x", 2) || !strncmp(p, "0X", 2))
+		p += 2;
+	ref->value = strtoull(p, &end, 16);
+	ref->number = *p && !*end && p[strspn(p, "0123456789abcdefABCDEF")]
+		      == '\0';
+}
+
 int cmd_vm(struct session *s, int argc, char **argv)
 {
 	struct vm_req r = { .s = s, .k = session_kernel(s) };
+	struct vm_ref ref = { 0 };
 	const struct task_table *t;
 	const struct task *task;
 	struct error *err;
-	int c, i, rc = 0, nmodes = 0, shown = 0;
-	const char *flags = NULL;
+	int c, i, rc = 0, shown = 0;
+	bool usage = false;
 
+	/* -p, -m, -v, -f and -R exclude each other, except -R after -p
+	 * (-R implies -p); -f decodes at once, as the classic crash does */
 	optind = 0;
-	while ((c = getopt(argc, argv, "f:pmvxd")) != -1) {
+	while ((c = getopt(argc, argv, "f:pmvxdR:")) != -1) {
+		bool any = r.pages || r.mm || r.vmas || r.ref;
+
 		switch (c) {
 		case 'f':
-			flags = optarg;
-			nmodes++;
-			break;
+			if (any) {
+				usage = true;
+				break;
+			}
+			return vm_flags_decode(s, optarg);
 		case 'p':
+			usage |= any;
 			r.pages = true;
-			nmodes++;
 			break;
 		case 'm':
+			usage |= any;
 			r.mm = true;
-			nmodes++;
 			break;
 		case 'v':
+			usage |= any;
 			r.vmas = true;
-			nmodes++;
+			break;
+		case 'R':
+			if (r.ref) {
+				fprintf(stderr, "vm: only one -R option "
+					"allowed\n");
+				usage = true;
+			}
+			usage |= any && !r.pages;
+			parse_ref(&ref, optarg);
+			r.ref = &ref;
 			break;
 		case 'x':
 		case 'd':
@@ -361,16 +569,14 @@ int cmd_vm(struct session *s, int argc, char **argv)
 			r.format = (char)c;
 			break;
 		default:
-			command_usage(s->out, "vm");
-			return 1;
+			usage = true;
+			break;
 		}
 	}
-	if (nmodes > 1) {
+	if (usage) {
 		command_usage(s->out, "vm");
 		return 1;
 	}
-	if (flags)
-		return vm_flags_decode(s, flags);
 	err = session_tasks(s, &t);
 	if (!err && optind == argc)
 		err = session_context(s, &task);
@@ -383,7 +589,8 @@ int cmd_vm(struct session *s, int argc, char **argv)
 	}
 	r.phys_w = phys_width(&r.k);
 	if (optind == argc) {
-		print_task_header(s->out, task);
+		if (!r.ref)
+			print_task_header(s->out, task);
 		rc = vm_of(&r, task);
 	}
 	for (i = optind; i < argc; i++) {
@@ -411,9 +618,12 @@ int cmd_vm(struct session *s, int argc, char **argv)
 
 			if (by_pid ? one->pid != pid : one != task)
 				continue;
-			if (shown++)
-				fputc('\n', s->out);
-			print_task_header(s->out, one);
+			/* -R shows only what it finds, with its own header */
+			if (!r.ref) {
+				if (shown++)
+					fputc('\n', s->out);
+				print_task_header(s->out, one);
+			}
 			rc |= vm_of(&r, one);
 		}
 	}

@@ -33,7 +33,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dumpinfo_check import CRASH, ROOT, report  # noqa: E402
 from dumpinfo_check import classic_reads  # noqa: E402
-from cmds_check import answer_pairs, run  # noqa: E402
+from cmds_check import answer_pairs, oracle_answers, run  # noqa: E402
 from elf_patch import file_offset, pt_loads, vtop_output_physical  # noqa: E402
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -60,6 +60,38 @@ def commands(facts):
     return [(x, x, "exact") for x in c]
 
 
+def search_commands(facts, answers, cmds):
+    """vm -R questions whose numbers come from the classic crash's own
+    answers to the first round (a task's mm, pgd, a VMA, its flags, a
+    physical page and a file offset), so that they differ per kernel and
+    neither side's answer feeds the other's question."""
+    pids = sorted(facts["boots"]["kdump"]["pids"].values())
+    pid = pids[1]
+    index = {c: i for i, (_, c, _) in enumerate(cmds)}
+    vm = answers.get(index["vm %d" % pid], [])
+    pages = answers.get(index["vm -p %d" % pid], [])
+    mm = next((l.split() for i, l in enumerate(vm)
+               if i and vm[i - 1].split()[:2] == ["MM", "PGD"]), None)
+    vmas = [l.split() for l in vm if re.match(r"^[0-9a-f]{16} ", l)
+            and len(l.split()) >= 4 and not l.split()[2].endswith("k")]
+    phys = next((l.split()[1] for l in pages
+                 if re.match(r"^[0-9a-f]+ +[0-9a-f]+$", l)), None)
+    offs = [l.split()[-1] for l in pages if "  FILE: " in l]
+    if not mm or len(vmas) < 3 or not phys:
+        return None
+    c = ["vm -R %s %d" % (mm[0], pid), "vm -R %s %d" % (mm[1], pid),
+         "vm -R %s %d" % (vmas[2][0], pid), "vm -R %s %d" % (phys, pid),
+         "foreach vm -R %s" % vmas[-1][3], "foreach vm -R busybox",
+         "vm -R %s" % vmas[0][1], "vm -R %s %d %d" % (vmas[1][1], pids[0],
+                                                    pid),
+         "vm -p -R %s %d" % (vmas[1][1], pid), "foreach vm -R nosuchthing",
+         "vm -R / %d" % pid, "vm -R 0 2", "vm -R %s -p %d" % (vmas[1][1],
+                                                             pid)]
+    if offs:
+        c.append("vm -R %s %d" % (offs[len(offs) // 2], pid))
+    return [(x, x, "exact") for x in c]
+
+
 def first_difference(g, w):
     k = next((k for k in range(max(len(g), len(w)))
               if k >= len(g) or k >= len(w) or g[k] != w[k]), 0)
@@ -83,26 +115,40 @@ def against_classic(d, facts):
         key = hashlib.sha256(repr(cmds).encode()).hexdigest()[:12]
         cache = os.path.join(d, "oracle-cache",
                              "%s.vm-%s.json" % (fname, key))
-        for i, name, _, label, g, w in answer_pairs(
-                "vm %s %s" % (kver, fname), vmlinux, dump, cmds, cache):
-            if w and w[0] == "Usage:":
-                # the synopsis lines are each tool's own
-                report(g[:1] == ["Usage:"] and
-                       g[-1:] == ['Enter "help vm" for details.'],
-                       label + " (usage)", "got %r" % g[:3])
-                continue
-            if name.startswith(("vm -x ", "vm -d ")):
-                # Known, not vm's: the struct layer that prints the
-                # structure for -m/-v (the struct command too) leaves out
-                # a function pointer's <symbol> under -x and prints
-                # pointers as signed decimal under -d; the members, their
-                # order and nesting must still agree
-                g = [l.split(" = ")[0] for l in g]
-                w = [l.split(" = ")[0] for l in w]
-                report(g == w, label + " (members only: a struct -x/-d "
-                       "difference)", first_difference(g, w))
-                continue
-            report(g == w, label, first_difference(g, w))
+        compare(kver, fname, vmlinux, dump, cmds, cache)
+        search = search_commands(facts, oracle_answers(vmlinux, dump, cmds,
+                                                       cache), cmds)
+        if not search:
+            report(False, "vm %s %s: -R questions" % (kver, fname),
+                   "no mm, VMAs or pages in the classic crash's answers")
+            continue
+        key = hashlib.sha256(repr(search).encode()).hexdigest()[:12]
+        cache = os.path.join(d, "oracle-cache",
+                             "%s.vm-R-%s.json" % (fname, key))
+        compare(kver, fname, vmlinux, dump, search, cache)
+
+
+def compare(kver, fname, vmlinux, dump, cmds, cache):
+    for i, name, _, label, g, w in answer_pairs(
+            "vm %s %s" % (kver, fname), vmlinux, dump, cmds, cache):
+        if w and w[0] == "Usage:":
+            # the synopsis lines are each tool's own
+            report(g[:1] == ["Usage:"] and
+                   g[-1:] == ['Enter "help vm" for details.'],
+                   label + " (usage)", "got %r" % g[:3])
+            continue
+        if name.startswith(("vm -x ", "vm -d ")):
+            # Known, not vm's: the struct layer that prints the
+            # structure for -m/-v (the struct command too) leaves out
+            # a function pointer's <symbol> under -x and prints
+            # pointers as signed decimal under -d; the members, their
+            # order and nesting must still agree
+            g = [l.split(" = ")[0] for l in g]
+            w = [l.split(" = ")[0] for l in w]
+            report(g == w, label + " (members only: a struct -x/-d "
+                   "difference)", first_difference(g, w))
+            continue
+        report(g == w, label, first_difference(g, w))
 
 
 def drgn_answers(vmlinux, dump, cache):
