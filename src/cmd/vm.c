@@ -19,7 +19,8 @@ const char *const vm_help[] = {
 	"  vm - virtual memory",
 	"",
 	"SYNOPSIS",
-	"  vm [-p | -v | -m | [-p] -R reference] [-x | -d] [pid | task] ...",
+	"  vm [-p | -P vma | -v | -m | [-p] -R reference] [-x | -d]",
+	"     [pid | task] ...",
 	"  vm -f vm_flags",
 	"",
 	"DESCRIPTION",
@@ -34,6 +35,9 @@ const char *const vm_help[] = {
 	"        -p  translate each page of each VM area: its physical address,",
 	"            or for a page that is not present, the file and offset it",
 	"            maps, or \"(not mapped)\".",
+	"    -P vma  like -p, for the VMA at the vm_area_struct address vma",
+	"            only (without the MM line); \"(not found)\" if the task",
+	"            has none there.",
 	"        -v  show each vm_area_struct in full (as struct does).",
 	"        -m  show the mm_struct in full.",
 	"  -R reference  show only what refers to reference, typically in",
@@ -51,7 +55,7 @@ const char *const vm_help[] = {
 	"       pid  a process id.",
 	"      task  a task_struct address (hexadecimal).",
 	"",
-	"  The classic crash's -P and -M are not supported yet, nor the",
+	"  The classic crash's -M is not supported yet, nor the",
 	"  swap location of a swapped-out page.  A damaged VM area tree or an",
 	"  unreadable vm_area_struct is reported with its address; the areas",
 	"  before it are shown.",
@@ -119,6 +123,9 @@ struct vm_req {
 	bool pages;		/* -p */
 	bool vmas;		/* -v */
 	bool mm;		/* -m */
+	bool single;		/* -P: only the VMA at single_vma */
+	uint64_t single_vma;
+	bool single_found;
 	char format;		/* -x / -d: 'x', 'd' or 0 */
 	int phys_w;		/* the PHYSICAL column */
 	uint64_t root;		/* -p: the page tables' physical address */
@@ -345,15 +352,20 @@ static int print_vma(const struct vma *v, void *arg)
 
 	if (r->ref)
 		return search_vma(r, v);
+	if (r->single) {
+		if (v->addr != r->single_vma)
+			return 0;
+		r->single_found = true;
+	}
 	if (r->vmas) {
 		print_struct_at(r->s, "vm_area_struct", NULL, v->addr,
 				r->format);
 		return 0;
 	}
-	if (r->pages)
+	if (r->pages || r->single)
 		print_vma_header(r->s->out);
 	print_vma_row(r->s->out, v);
-	if (!r->pages || !r->translate)
+	if (!(r->pages || r->single) || !r->translate)
 		return 0;
 	err = vma_pages(r, v, v->start, false, &found);
 	if (err) {
@@ -394,17 +406,18 @@ static int vm_of(struct vm_req *r, const struct task *t)
 			fputc('\n', r->s->out);
 			return 0;
 		}
-	} else if (!r->vmas && !r->mm) {
+	} else if (!r->vmas && !r->mm && !r->single) {
 		print_vm_data(r, mm, pgd, &m);
 	}
 	if (!mm)
 		return 0;
 	if (r->mm)
 		return print_struct_at(r->s, "mm_struct", NULL, mm, r->format);
-	if (!r->pages && !r->vmas && !r->ref)
+	if (!r->pages && !r->vmas && !r->ref && !r->single)
 		print_vma_header(r->s->out);
 	r->translate = false;
-	if (r->pages || r->ref) {
+	r->single_found = false;
+	if (r->pages || r->ref || r->single) {
 		err = vmem_vtop(r->k.vm, pgd, &r->root);
 		if (err) {
 			fprintf(stderr, "vm: page directory of mm_struct %#"
@@ -420,6 +433,8 @@ static int vm_of(struct vm_req *r, const struct task *t)
 	err = mm_vmas(&r->k, mm, print_vma, r);
 	if (r->ref && r->ref->header)
 		fputc('\n', r->s->out);
+	if (!err && r->single && !r->single_found)
+		fputs("(not found)\n", r->s->out);
 	if (err) {
 		fprintf(stderr, "vm: %s\n", err->message);
 		error_free(err);
@@ -527,8 +542,9 @@ int cmd_vm(struct session *s, int argc, char **argv)
 	/* -p, -m, -v, -f and -R exclude each other, except -R after -p
 	 * (-R implies -p); -f decodes at once, as the classic crash does */
 	optind = 0;
-	while ((c = getopt(argc, argv, "f:pmvxdR:")) != -1) {
-		bool any = r.pages || r.mm || r.vmas || r.ref;
+	while ((c = getopt(argc, argv, "f:pmvxdR:P:")) != -1) {
+		bool any = r.pages || r.mm || r.vmas || r.ref || r.single;
+		char *end;
 
 		switch (c) {
 		case 'f':
@@ -548,6 +564,16 @@ int cmd_vm(struct session *s, int argc, char **argv)
 		case 'v':
 			usage |= any;
 			r.vmas = true;
+			break;
+		case 'P':
+			usage |= any;
+			r.single = true;
+			r.single_vma = strtoull(optarg, &end, 16);
+			if (!*optarg || *end) {
+				fprintf(stderr, "vm: invalid vma address: "
+					"%s\n", optarg);
+				return 1;
+			}
 			break;
 		case 'R':
 			if (r.ref) {

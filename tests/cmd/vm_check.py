@@ -5,8 +5,9 @@ x86_64 sets: against the classic crash 8.0.6, line for line, on the ELF
 vmcore and the -d 31 lzo kdump file of each kernel: vm of every fixture
 process and of the current context, kernel threads, several tasks at once,
 foreach vm (every task) and foreach user vm, vm -p (every page of every
-VMA), -m, -v, -x/-d, -f, a bad task and a usage error (the oracle's answers
-are cached next to the dumps).
+VMA), -m, -v, -x/-d, -f, a bad task and a usage error; then -R searches
+and -P with numbers taken from the oracle's first answers (the oracle's
+answers are cached next to the dumps).
 
 arm64 sets: the classic crash of the oracle chroot is an x86_64-only
 build, so there against drgn 0.0.31 (vm_drgn.py: for_each_vma, d_path,
@@ -89,6 +90,12 @@ def search_commands(facts, answers, cmds):
                                                              pid)]
     if offs:
         c.append("vm -R %s %d" % (offs[len(offs) // 2], pid))
+    # -P: one VMA and its pages ("foreach vm -P" is left out: the classic
+    # crash's foreach refuses -P, ours passes it on)
+    c += ["vm -P %s %d" % (vmas[2][0], pid), "vm -P 1234 %d" % pid,
+          "vm -P %s %d 2 %d" % (vmas[0][0], pids[0], pid),
+          "vm -p -P %s %d" % (vmas[0][0], pid),
+          "vm -P %s nosuch %d" % (vmas[-1][0], pid)]
     return [(x, x, "exact") for x in c]
 
 
