@@ -2,7 +2,8 @@
 """vm_check.py DUMPDIR...: the vm command.
 
 x86_64 sets: against the classic crash 8.0.6, line for line, on the ELF
-vmcore and the -d 31 lzo kdump file of each kernel: vm of every fixture
+vmcore, the -d 31 lzo kdump file and QEMU's ELF dump (KASLR, a live
+system) of each kernel: vm of every fixture
 process and of the current context, kernel threads, several tasks at once,
 foreach vm (every task) and foreach user vm, vm -p (every page of every
 VMA), -m, -v, -x/-d, -f, a bad task and a usage error; then -R searches
@@ -42,13 +43,20 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(
 DRGN = os.path.join(TOP, "tests", "vmcores", "oracle-drgn")
 HELPER = os.path.join(TOP, "tests", "cmd", "vm_drgn.py")
 EXAMPLES = os.path.join(TOP, "tests", "vmcores", "examples")
-X86_DUMPS = ("kdump-vmcore.elf", "kdump-d31-lzo.kdump")
+X86_DUMPS = ("kdump-vmcore.elf", "kdump-d31-lzo.kdump",
+             "qemu-kaslr-vmci.elf")
 ARM64_DUMPS = ("kdump-vmcore.elf", "kdump-d31-lzo.kdump")
 DAMAGE_DUMP = "kdump-d31.elf"
 
 
-def commands(facts):
-    pids = sorted(facts["boots"]["kdump"]["pids"].values())
+def boot_pids(facts, fname):
+    """The fixture processes' pids in the boot that dump was taken of."""
+    boot = facts["dumps"].get(fname, {}).get("boot", "kdump")
+    return sorted(facts["boots"][boot]["pids"].values())
+
+
+def commands(facts, fname):
+    pids = boot_pids(facts, fname)
     c = ["vm"] + ["vm %d" % p for p in pids]
     c += ["vm 2", "vm 0", "vm %d %d" % (pids[0], pids[-1]),
           "foreach user vm", "foreach vm"]
@@ -61,12 +69,12 @@ def commands(facts):
     return [(x, x, "exact") for x in c]
 
 
-def search_commands(facts, answers, cmds):
+def search_commands(facts, fname, answers, cmds):
     """vm -R questions whose numbers come from the classic crash's own
     answers to the first round (a task's mm, pgd, a VMA, its flags, a
     physical page and a file offset), so that they differ per kernel and
     neither side's answer feeds the other's question."""
-    pids = sorted(facts["boots"]["kdump"]["pids"].values())
+    pids = boot_pids(facts, fname)
     pid = pids[1]
     index = {c: i for i, (_, c, _) in enumerate(cmds)}
     vm = answers.get(index["vm %d" % pid], [])
@@ -118,13 +126,13 @@ def against_classic(d, facts):
         if not os.path.exists(dump):
             print("skip vm %s %s: no such dump" % (kver, fname))
             continue
-        cmds = commands(facts)
+        cmds = commands(facts, fname)
         key = hashlib.sha256(repr(cmds).encode()).hexdigest()[:12]
         cache = os.path.join(d, "oracle-cache",
                              "%s.vm-%s.json" % (fname, key))
         compare(kver, fname, vmlinux, dump, cmds, cache)
-        search = search_commands(facts, oracle_answers(vmlinux, dump, cmds,
-                                                       cache), cmds)
+        first = oracle_answers(vmlinux, dump, cmds, cache)
+        search = search_commands(facts, fname, first, cmds)
         if not search:
             report(False, "vm %s %s: -R questions" % (kver, fname),
                    "no mm, VMAs or pages in the classic crash's answers")
