@@ -45,7 +45,8 @@ HELPER = os.path.join(TOP, "tests", "cmd", "vm_drgn.py")
 EXAMPLES = os.path.join(TOP, "tests", "vmcores", "examples")
 X86_DUMPS = ("kdump-vmcore.elf", "kdump-d31-lzo.kdump",
              "qemu-kaslr-vmci.elf")
-ARM64_DUMPS = ("kdump-vmcore.elf", "kdump-d31-lzo.kdump")
+ARM64_DUMPS = ("kdump-vmcore.elf", "kdump-d31-lzo.kdump",
+               "qemu-kaslr-vmci.elf")
 DAMAGE_DUMP = "kdump-d31.elf"
 
 
@@ -255,7 +256,15 @@ def against_drgn(d, facts):
             report(g["vmas"] == w["vmas"] and len(w["vmas"]) > 0,
                    "%s: vm %s VMAs" % (label, pid),
                    "got %r, drgn %r" % (g["vmas"][:3], w["vmas"][:3]))
-        if want["pages"]:
+        if want["pages"] and not any(
+                p is not None for _, p in want["pages"]["pages"]):
+            # drgn 0.0.31 translates no user page of QEMU's arm64 ELF
+            # dump: follow_phys faults ("recursive address translation")
+            # reading the mm's tables at linear-map addresses that dump
+            # does not describe; no answer to check against
+            print("skip %s: vm -p %d: drgn translated none of its pages"
+                  % (label, want["pages"]["pid"]))
+        elif want["pages"]:
             g = parse_pages(got.get(len(pids), []))
             w = want["pages"]["pages"]
             bad = [(a, b) for a, b in zip(g, w) if a != b]
