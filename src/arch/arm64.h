@@ -19,6 +19,9 @@ struct vmem;
 struct vtop_trace;
 
 struct error *arm64_vmem_init(struct vmem *vm);
+/* A user address through the tables at physical address root. */
+struct error *arm64_uvtop(struct vmem *vm, uint64_t root, uint64_t vaddr,
+			  uint64_t *paddr, struct vtop_trace *trace);
 struct error *arm64_kvtop(struct vmem *vm, uint64_t vaddr, uint64_t *paddr,
 			  struct vtop_trace *trace);
 struct error *arm64_direct_map_base(const struct vmem *vm, uint64_t *base);

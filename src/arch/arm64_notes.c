@@ -51,6 +51,7 @@ const struct arch_ops arm64_arch = {
 	.cpu_khz_symbol = NULL,
 	.vmem_init = arm64_vmem_init,
 	.kvtop = arm64_kvtop,
+	.uvtop = arm64_uvtop,
 	.unwind_open = arm64_unwind_open,
 	.unwind_close = arm64_unwind_close,
 	.unwind_task = arm64_unwind_task,

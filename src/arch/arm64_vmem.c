@@ -106,16 +106,20 @@ static const char *level_name(int levels, int i)
 	return names[levels - 2][i];
 }
 
-static struct error *walk(struct vmem *vm, uint64_t va, uint64_t *pa,
-			  struct vtop_trace *trace, uint64_t *page_size)
+/* Walk the tables whose top one is at physical address root (virtual
+ * root_vaddr): swapper_pg_dir for the kernel, an mm's pgd for a user
+ * address. */
+static struct error *walk(struct vmem *vm, uint64_t root, uint64_t root_vaddr,
+			  uint64_t va, uint64_t *pa, struct vtop_trace *trace,
+			  uint64_t *page_size)
 {
 	struct arm64_vmem *a = vm->priv;
 	unsigned int bits = a->page_shift - 3;
-	uint64_t table = a->pgd;
+	uint64_t table = root;
 	int i;
 
 	if (trace)
-		trace->table = a->pgd_vaddr;
+		trace->table = root_vaddr;
 	for (i = 0; i < a->levels; i++) {
 		unsigned int shift = a->page_shift +
 				     bits * (unsigned int)(a->levels - 1 - i);
@@ -137,7 +141,7 @@ static struct error *walk(struct vmem *vm, uint64_t va, uint64_t *pa,
 			trace->step[trace->n].level = name;
 			trace->step[trace->n].entry_paddr = table + index * 8;
 			trace->step[trace->n].entry_vaddr =
-				(i ? linear_va(a, table) : a->pgd_vaddr) +
+				(i ? linear_va(a, table) : root_vaddr) +
 				index * 8;
 			trace->step[trace->n].entry = e;
 			trace->n++;
@@ -185,7 +189,8 @@ struct error *arm64_kvtop(struct vmem *vm, uint64_t va, uint64_t *pa,
 				    (unsigned long long)-(1ULL << a->va_bits));
 	if (trace) {
 		trace->entries_virtual = true;
-		return walk(vm, va, pa, trace, &trace->page_size);
+		return walk(vm, a->pgd, a->pgd_vaddr, va, pa, trace,
+			    &trace->page_size);
 	}
 	if (in_linear_map(a, va)) {
 		*pa = va - a->page_offset + a->phys_offset;
@@ -203,13 +208,32 @@ struct error *arm64_kvtop(struct vmem *vm, uint64_t va, uint64_t *pa,
 		*pa = a->tlb[slot].ppage | (va & page_mask);
 		return NULL;
 	}
-	err = walk(vm, va, pa, NULL, &page_size);
+	err = walk(vm, a->pgd, a->pgd_vaddr, va, pa, NULL, &page_size);
 	if (!err) {
 		a->tlb[slot].vpage = vpage;
 		a->tlb[slot].ppage = *pa & ~page_mask;
 		a->tlb[slot].valid = true;
 	}
 	return err;
+}
+
+struct error *arm64_uvtop(struct vmem *vm, uint64_t root, uint64_t va,
+			  uint64_t *pa, struct vtop_trace *trace)
+{
+	struct arm64_vmem *a = vm->priv;
+	uint64_t page_size;
+
+	/* user addresses are the bottom of the address space (TTBR0), as
+	 * far up as the tables the kernel's walk indexes */
+	if (va >> a->walk_bits)
+		return error_create(ERR_INVALID, "0x%llx is not a user "
+				    "address", (unsigned long long)va);
+	if (!trace)
+		return walk(vm, root, linear_va(a, root), va, pa, NULL,
+			    &page_size);
+	trace->entries_virtual = true;
+	return walk(vm, root, linear_va(a, root), va, pa, trace,
+		    &trace->page_size);
 }
 
 static unsigned int page_shift_of(uint32_t page_size)
@@ -257,7 +281,7 @@ static void check_linear_map(struct vmem *vm, struct arm64_vmem *a)
 	for (tries = 0; tries < 2; tries++) {
 		uint64_t va = linear_va(a, probe);
 
-		err = walk(vm, va, &pa, NULL, &size);
+		err = walk(vm, a->pgd, a->pgd_vaddr, va, &pa, NULL, &size);
 		if (err) {
 			/* not mapped there: nothing to compare */
 			error_free(err);

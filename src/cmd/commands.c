@@ -42,6 +42,7 @@ static const struct command commands[] = {
 	{ "sys", cmd_sys, "system data", sys_help },
 	{ "task", cmd_task, "task_struct contents", task_help },
 	{ "union", cmd_union, "union contents", union_help },
+	{ "vm", cmd_vm, "virtual memory", vm_help },
 	{ "vtop", cmd_vtop, "virtual to physical", vtop_help },
 	{ "whatis", cmd_whatis, "data or type information", whatis_help },
 };

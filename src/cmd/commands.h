@@ -106,6 +106,7 @@ int cmd_sym(struct session *s, int argc, char **argv);
 int cmd_sys(struct session *s, int argc, char **argv);
 int cmd_task(struct session *s, int argc, char **argv);
 int cmd_union(struct session *s, int argc, char **argv);
+int cmd_vm(struct session *s, int argc, char **argv);
 int cmd_vtop(struct session *s, int argc, char **argv);
 int cmd_whatis(struct session *s, int argc, char **argv);
 
@@ -113,7 +114,7 @@ extern const char *const ascii_help[], *const btop_help[], *const eval_help[],
 	*const help_help[], *const log_help[], *const ps_help[], *const ptob_help[], *const pte_help[],
 	*const ptov_help[], *const quit_help[],
 	*const rd_help[], *const set_help[], *const struct_help[], *const sym_help[], *const sys_help[],
-	*const task_help[], *const union_help[], *const vtop_help[], *const whatis_help[];
+	*const task_help[], *const union_help[], *const vm_help[], *const vtop_help[], *const whatis_help[];
 extern const char *const p_help[], *const mod_help[];
 extern const char *const bt_help[], *const foreach_help[], *const mach_help[],
 	*const files_help[];

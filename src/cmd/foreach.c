@@ -45,11 +45,12 @@ const char *const foreach_help[] = {
 	"              bt  the \"bt\" command (flags: -r -t -l -f -F -s -x -d -T)",
 	"            task  the \"task\" command (flags: -R -d -x)",
 	"           files  the \"files\" command",
+	"              vm  the \"vm\" command (flags: -p -m -v -R -x -d)",
 	"             set  the \"set\" command",
 	"              ps  the \"ps\" command (flags: -G -s -p -c -t -l -g -r -y)",
 	"",
-	"           The classic crash's vm, files, net, sig and vtop are not",
-	"           supported yet.",
+	"           The classic crash's net, sig and vtop are not supported",
+	"           yet.",
 	"",
 	"     flag  passed to the command.",
 	" argument  passed to the command.",
@@ -259,6 +260,17 @@ struct one_task {
 	int rc;
 };
 
+/* vm -R: a search, whose output has no blank lines between tasks */
+static bool vm_search(const struct one_task *o)
+{
+	int i;
+
+	for (i = 0; !strcmp(o->cmd, "vm") && i < o->nflags; i++)
+		if (o->flags[i][0] == '-' && strchr(o->flags[i], 'R'))
+			return true;
+	return false;
+}
+
 static int run_one(void *arg)
 {
 	struct one_task *o = arg;
@@ -276,8 +288,9 @@ static int run_one(void *arg)
 			fputc('\n', s->out);
 		return o->rc = files_of(s, o->t, false);
 	}
-	/* task ends each task with its own blank line */
-	if (o->blank_before && strcmp(o->cmd, "task"))
+	/* task ends each task with its own blank line, and so does vm -R
+	 * each task where it finds something */
+	if (o->blank_before && strcmp(o->cmd, "task") && !vm_search(o))
 		fputc('\n', s->out);
 	return o->rc = run_on(s, o->cmd, o->nflags, o->flags, o->t);
 }

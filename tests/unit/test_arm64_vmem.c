@@ -266,6 +266,43 @@ out:
 	done(&m, d, vm);
 }
 
+/* A user address space: its own top table (an mm's pgd, TTBR0), walked
+ * like the kernel's; kernel addresses are no user addresses. */
+TEST(arm64_user_walk)
+{
+	struct mach m;
+	struct dump *d;
+	struct vmem *vm;
+	struct vtop_trace t;
+	uint64_t kpgd, upgd, pa = 0, af = 1ULL << 10;
+
+	mach_init(&m, 12, 4, 48);
+	kpgd = m.pgd;
+	map(&m, 0xffff800010003000ULL, 3, (RAM_BASE + 0x5000) | af | 3);
+	upgd = m.pgd = new_table(&m);
+	map(&m, 0x400000, 3, (RAM_BASE + 0x7000) | af | 3);
+	map(&m, 0xffffe0000000ULL, 3, (RAM_BASE + 0x9000) | af | 3);
+	m.pgd = kpgd;
+	d = mach_dump(&m, 48, 0xffff800009a10000ULL, "");
+	vm = open_vm(d);
+	if (!vm)
+		goto out;
+	CHECK_OK(vmem_uvtop(vm, upgd, 0x400123, &pa, NULL));
+	CHECK_EQ(pa, RAM_BASE + 0x7123);
+	CHECK_OK(vmem_uvtop(vm, upgd, 0xffffe0000008ULL, &pa, NULL));
+	CHECK_EQ(pa, RAM_BASE + 0x9008);
+	/* the kernel's page is not in the user tables, nor the other way */
+	CHECK_ERR(vmem_uvtop(vm, upgd, 0x10003000, &pa, NULL), ERR_HOLE);
+	CHECK_ERR(vmem_vtop(vm, 0xffff800000400000ULL, &pa), ERR_HOLE);
+	CHECK_ERR(vmem_uvtop(vm, upgd, 0xffff800010003000ULL, &pa, NULL),
+		  ERR_INVALID);
+	CHECK_OK(vmem_uvtop(vm, upgd, 0x400000, &pa, &t));
+	CHECK_EQ(t.n, 4);
+	CHECK_EQ(t.table, 0xffff000000000000ULL + (upgd - RAM_BASE));
+out:
+	done(&m, d, vm);
+}
+
 /* 16K pages, 47 bits: three levels, 32M blocks. */
 TEST(arm64_walk_16k_47)
 {
