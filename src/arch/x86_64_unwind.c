@@ -545,6 +545,32 @@ static int64_t prologue_frame(struct unwinder *u, uint64_t pc)
 }
 
 /* Walk from st until the end of the stack, an error or the frame limit. */
+/*
+ * Where the walk leaves the IRQ stack for the stack the interrupt came in
+ * on, the classic crash says so ("--- <IRQ stack> ---" after the last
+ * frame on it) and shows the next frame, the interrupt entry's, at its
+ * exception frame (the pt_regs just above the return address).
+ */
+static void mark_irq_exit(struct unwind_trace *t)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < t->n; i++) {
+		const struct unwind_stack *from = unwind_find_stack(
+			t, t->frames[i].slot);
+		const struct unwind_stack *to = unwind_find_stack(
+			t, t->frames[i + 1].slot);
+		struct unwind_frame *next = &t->frames[i + 1];
+
+		if (!from || from == to || strcmp(from->name, "IRQ") ||
+		    t->frames[i].note)
+			continue;
+		t->frames[i].note = "--- <IRQ stack> ---";
+		if (next->regs && next->regs->addr)
+			next->slot = next->regs->addr;
+	}
+}
+
 static void walk(struct unwinder *u, struct state st, struct unwind_trace *t)
 {
 	unsigned int left = 0, steps;
@@ -694,6 +720,7 @@ static void walk(struct unwinder *u, struct state st, struct unwind_trace *t)
 		}
 	}
 	t->err = err;
+	mark_irq_exit(t);
 }
 
 /* The word on the stacks the classic crash starts an active task from:

@@ -246,6 +246,15 @@ static void print_line(struct session *s, uint64_t pc)
 	error_free(err);
 }
 
+/* A frame's exception frame, and with -l where its pc is. */
+static void print_frame_regs(struct session *s, const struct bt_opts *o,
+			     const struct unwind_regs *r)
+{
+	print_regs(s, r);
+	if (o->lines && !r->user)
+		print_line(s, r->pc);
+}
+
 static void print_frames(struct session *s, const struct bt_opts *o,
 			 const struct unwind_trace *t)
 {
@@ -262,6 +271,10 @@ static void print_frames(struct session *s, const struct bt_opts *o,
 			i < 10 ? " " : "", i, f->slot, sym, f->pc);
 		if (o->lines)
 			print_line(s, f->pc);
+		/* a frame shown at its exception frame (the interrupt
+		 * entry after the IRQ stack) shows it before its words */
+		if (f->regs && f->regs->addr == f->slot)
+			print_frame_regs(s, o, f->regs);
 		if (o->words && f->words_end > f->words)
 			print_words(s, f->words, f->words_end - 8, o->words);
 		else if (o->words && !f->words_end && i + 1 < t->n &&
@@ -270,8 +283,8 @@ static void print_frames(struct session *s, const struct bt_opts *o,
 			 t->frames[i + 1].slot > f->slot)
 			print_words(s, f->slot + 8, t->frames[i + 1].slot,
 				    o->words);
-		if (f->regs)
-			print_regs(s, f->regs);
+		if (f->regs && f->regs->addr != f->slot)
+			print_frame_regs(s, o, f->regs);
 		if (f->note)
 			fprintf(s->out, "%s\n", f->note);
 	}
@@ -280,36 +293,14 @@ static void print_frames(struct session *s, const struct bt_opts *o,
 }
 
 /* -t, -T: the text addresses on the stack. */
-static void print_text(struct session *s, const struct bt_opts *o,
-		       const struct unwind_trace *t)
+/* The text addresses among the words [from, to). */
+static void print_text_words(struct session *s, const struct bt_opts *o,
+			     uint64_t from, uint64_t to)
 {
-	const struct unwind_stack *st = t->nstacks ?
-		&t->stacks[t->task_stack] : NULL;
-	uint64_t from, a, v;
+	uint64_t a, v;
 	char sym[256];
 
-	if (!st) {
-		fprintf(s->out, "bt: no stack\n");
-		return;
-	}
-	from = st->base;
-	if (o->text && t->start && !t->start->user) {
-		/* the registers the trace starts from: pc and sp */
-		uint64_t pc = t->start->pc, sp = t->start->sp;
-
-		symbol_text(s, pc, false, false, sym, sizeof(sym));
-		fprintf(s->out, "              START: %s at %016" PRIx64 "\n",
-			sym, pc);
-		if (unwind_find_stack(t, sp) == st)
-			from = sp;
-	} else if (o->text && t->n) {
-		symbol_text(s, t->frames[0].pc, false, false, sym, sizeof(sym));
-		fprintf(s->out, "              START: %s at %016" PRIx64 "\n",
-			sym, t->frames[0].pc);
-		if (unwind_find_stack(t, t->frames[0].slot) == st)
-			from = t->frames[0].slot;
-	}
-	for (a = from; a + 8 <= st->top; a += 8) {
+	for (a = from; a + 8 <= to; a += 8) {
 		struct error *err = vmem_read_u64(s->vmem, a, &v);
 
 		if (err) {
@@ -325,6 +316,72 @@ static void print_text(struct session *s, const struct bt_opts *o,
 		fprintf(s->out, "  [%016" PRIx64 "] %s at %016" PRIx64 "\n", a,
 			sym, v);
 	}
+}
+
+/* -t from the IRQ stack, as the classic crash goes: its words from sp,
+ * then the interrupt entry's frame and exception frame on the stack it
+ * came in on, and that stack's words from where the exception frame
+ * returns to.  false if the trace does not leave the IRQ stack so. */
+static bool print_text_from_irq(struct session *s, const struct bt_opts *o,
+				const struct unwind_trace *t, uint64_t sp)
+{
+	const struct unwind_stack *irq = unwind_find_stack(t, sp), *back;
+	const struct unwind_frame *f = NULL;
+	char sym[256];
+	size_t i;
+
+	if (!irq || strcmp(irq->name, "IRQ"))
+		return false;
+	for (i = 0; i < t->n && !f; i++)
+		if (unwind_find_stack(t, t->frames[i].slot) != irq)
+			f = &t->frames[i];
+	if (!f || !f->regs || f->regs->addr != f->slot ||
+	    !(back = unwind_find_stack(t, f->regs->sp)))
+		return false;
+	print_text_words(s, o, sp, irq->top);
+	fprintf(s->out, "--- <IRQ stack> ---\n");
+	symbol_text(s, f->pc, o->offsets, o->hex, sym, sizeof(sym));
+	fprintf(s->out, "  [%016" PRIx64 "] %s at %016" PRIx64 "\n", f->slot,
+		sym, f->pc);
+	print_regs(s, f->regs);
+	print_text_words(s, o, f->regs->sp, back->top);
+	return true;
+}
+
+static void print_text(struct session *s, const struct bt_opts *o,
+		       const struct unwind_trace *t)
+{
+	const struct unwind_stack *st = t->nstacks ?
+		&t->stacks[t->task_stack] : NULL;
+	uint64_t from;
+	char sym[256];
+
+	if (!st) {
+		fprintf(s->out, "bt: no stack\n");
+		return;
+	}
+	from = st->base;
+	if (o->text && t->start && !t->start->user) {
+		/* the registers the trace starts from: pc and sp */
+		uint64_t pc = t->start->pc, sp = t->start->sp;
+
+		symbol_text(s, pc, false, false, sym, sizeof(sym));
+		fprintf(s->out, "              START: %s at %016" PRIx64 "\n",
+			sym, pc);
+		if (print_text_from_irq(s, o, t, sp))
+			return;
+		if (unwind_find_stack(t, sp) == st)
+			from = sp;
+	} else if (o->text && t->n) {
+		symbol_text(s, t->frames[0].pc, false, false, sym, sizeof(sym));
+		fprintf(s->out, "              START: %s at %016" PRIx64 "\n",
+			sym, t->frames[0].pc);
+		if (print_text_from_irq(s, o, t, t->frames[0].slot))
+			return;
+		if (unwind_find_stack(t, t->frames[0].slot) == st)
+			from = t->frames[0].slot;
+	}
+	print_text_words(s, o, from, st->top);
 	if (t->n && t->frames[t->n - 1].regs && t->frames[t->n - 1].regs->user)
 		print_regs(s, t->frames[t->n - 1].regs);
 }

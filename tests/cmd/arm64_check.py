@@ -205,8 +205,11 @@ def check_dump(d, facts, fname, oracle_dump, vmlinux, syms):
                   int(f[3], 16)))
         if l.startswith(">"):
             active.add(int(f[3], 16))
-    wrows = {(p, pp, c, STATES.get(s, s), comm, a)
-             for p, pp, c, s, comm, a in want["tasks"]}
+    # A task caught waking up (__state TASK_WAKING, 0x200) is "R" to
+    # drgn, whose task_state_to_char() keeps only the kernel's TASK_REPORT
+    # bits; the classic crash (and ours) shows it as "WA".
+    wrows = {(p, pp, c, "WA" if raw == 0x200 else STATES.get(s, s), comm, a)
+             for p, pp, c, s, comm, a, raw in want["tasks"]}
     # the idle tasks: pid 0, parent 0, running
     wrows |= {(0, 0, c, "RU", comm, a) for c, a, comm in want["idle"]}
     report(rows == wrows, label + ": ps (%d tasks)" % len(wrows),
@@ -214,7 +217,7 @@ def check_dump(d, facts, fname, oracle_dump, vmlinux, syms):
                                            sorted(wrows - rows)[:3]))
     if want.get("crashed_pid") is not None:
         pid = want["crashed_pid"]
-        addrs = {a for p, _, _, _, _, a in want["tasks"] if p == pid}
+        addrs = {a for p, _, _, _, _, a, _ in want["tasks"] if p == pid}
         report(bool(addrs & active), label + ": the panic task (pid %d) "
                "is marked active" % pid, "active %s" % sorted(active))
 

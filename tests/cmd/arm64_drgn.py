@@ -95,9 +95,10 @@ def main():
                               "machine")}
     tasks = []
     for t in for_each_task(prog):
+        # (the raw __state too: see arm64_check.py's TASK_WAKING)
         tasks.append([t.pid.value_(), t.real_parent.pid.value_(), task_cpu(t),
                       task_state_to_char(t), t.comm.string_().decode(),
-                      t.value_()])
+                      t.value_(), t.member_("__state").value_()])
     out["tasks"] = tasks
     out["idle"] = [[cpu, idle_task(prog, cpu).value_(),
                     idle_task(prog, cpu).comm.string_().decode()]
