@@ -266,10 +266,13 @@ def damaged(d, facts, vmlinux):
     queues = parse_queues(p.stdout.splitlines())
     off_left = re.search(r"\[(\d+)\] struct rb_node \*rb_left;", p.stdout)
     off_queue = re.search(r"\[(\d+)\] struct list_head queue\[", p.stdout)
-    cpu = next((c for c, q in sorted(queues.items()) if q["cfs"]), None)
-    if cpu is None or not off_left or not off_queue or 0 not in queues:
+    # a cpu with a queued CFS task has a tree to damage; at a moment with
+    # none queued (a fresh dump may be one), only the RT list is (runq
+    # walks no tree that holds nothing)
+    cpu = next((c for c, q in sorted(queues.items()) if q["cfs"]), 0)
+    if not off_left or not off_queue or 0 not in queues:
         report(False, "runq %s damage: setup" % kver,
-               "no CFS tree with a task: %r" % p.stdout[:400])
+               "no runqueues or offsets: %r" % p.stdout[:400])
         return
     root = queues[cpu]["cfs_root"]
     rt_head = queues[0]["rt_array"] + int(off_queue.group(1))
@@ -278,7 +281,13 @@ def damaged(d, facts, vmlinux):
     left = node + int(off_left.group(1))
     loads = pt_loads(src)
     at = {}
-    for name, addr in (("root", root), ("left", left), ("rt", rt_head)):
+    places = [("rt", rt_head)]
+    if queues[cpu]["cfs"] and node:
+        places += [("root", root), ("left", left)]
+    else:
+        print("skip runq %s damage: the CFS tree: no CFS task queued at "
+              "this moment of the dump" % kver)
+    for name, addr in places:
         v = ours(vmlinux, src, "vtop %x\n" % addr)
         phys = vtop_output_physical(v.stdout.splitlines())
         at[name] = file_offset(loads, phys, 8) if phys is not None else None
@@ -287,12 +296,13 @@ def damaged(d, facts, vmlinux):
                "cannot place %r in %s" % (at, src))
         return
     nowhere = 0xdead000000000100
-    cases = (
+    cases = [
         # (what, where, value, what the message must name)
         ("a CFS tree that loops", "left", node, "%x" % node),
         ("a CFS root into nowhere", "root", nowhere, "%x" % nowhere),
         ("an RT list into nowhere", "rt", nowhere, "%x" % rt_head),
-    )
+    ]
+    cases = [c for c in cases if c[1] in at]
     tmp = tempfile.mkdtemp(prefix="crash-runq-")
     try:
         bad = os.path.join(tmp, "bad.elf")
