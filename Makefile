@@ -123,6 +123,11 @@ man: crash
 	     /^\.\\" END GENERATED COMMANDS/ { skip = 0 } !skip' \
 	    crash.8 > crash.8.new && mv crash.8.new crash.8
 
+# The libraries crash links with, for builds outside this Makefile (the
+# fuzz target).
+print-libs:
+	@echo $(LDLIBS)
+
 # check and demo first install what they need (apt-get, once), then build
 # in a second make, which sees the installed libraries.
 check:
@@ -151,5 +156,5 @@ install: crash capture/crash-dump capture/crash-kexec
 clean:
 	rm -rf build build-san crash capture/crash-dump capture/crash-kexec
 
-.PHONY: man all check demo install clean tools static
+.PHONY: man all check demo install clean tools static print-libs
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

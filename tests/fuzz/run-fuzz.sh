@@ -14,14 +14,15 @@ if ! command -v clang > /dev/null; then
 	exit 0
 fi
 PKG_CFLAGS=$(pkg-config --cflags libelf zlib lzo2 libzstd snappy)
-PKG_LIBS=$(pkg-config --libs libelf libdw zlib lzo2 libzstd snappy)
+# every library crash links with (liblzma, libopcodes, ...): the Makefile's
+PKG_LIBS=$(make -s --no-print-directory -C "$TOP" print-libs)
 # the sources git tracks (work in progress beside them stays out)
 SRCS=$(cd "$TOP" && { git ls-files 'src/*.c' 2>/dev/null || ls src/*/*.c src/*.c; } |
 	grep -v '^src/main.c$')
 if ! (cd "$TOP" && clang -g -O1 -std=gnu11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	$PKG_CFLAGS -o "$OUT/fuzz_dump" tests/fuzz/fuzz_dump.c $SRCS \
-	$PKG_LIBS -lreadline -lstdc++ -lpthread) > "$OUT/build.log" 2>&1; then
+	$PKG_LIBS -lstdc++) > "$OUT/build.log" 2>&1; then
 	echo "FAIL fuzz build: $(tail -5 "$OUT/build.log" | tr '\n' ' ')"
 	exit 0
 fi
