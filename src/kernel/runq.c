@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/addr_set.h"
 #include "../util/error.h"
 #include "kernel.h"
 #include "runq.h"
@@ -51,54 +52,6 @@ struct runq {
 	struct group *groups;	/* by depth, then in tree order */
 	size_t ngroups;
 };
-
-/* An open-addressing set of addresses, to notice a walk that comes back
- * to where it has been. */
-struct seen {
-	uint64_t *slot;
-	size_t cap, n;
-};
-
-/* 1 if addr is new, 0 if seen before, -1 out of memory. */
-static int seen_add(struct seen *s, uint64_t addr)
-{
-	size_t i;
-
-	if (2 * (s->n + 1) > s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 64, j;
-		uint64_t *slot = calloc(cap, sizeof(*slot));
-
-		if (!slot)
-			return -1;
-		for (j = 0; j < s->cap; j++) {
-			if (!s->slot[j])
-				continue;
-			i = (size_t)(s->slot[j] * UINT64_C(0x9e3779b97f4a7c15)
-				     >> 32) & (cap - 1);
-			while (slot[i])
-				i = (i + 1) & (cap - 1);
-			slot[i] = s->slot[j];
-		}
-		free(s->slot);
-		s->slot = slot;
-		s->cap = cap;
-	}
-	for (i = (size_t)(addr * UINT64_C(0x9e3779b97f4a7c15) >> 32) &
-		 (s->cap - 1);
-	     s->slot[i]; i = (i + 1) & (s->cap - 1))
-		if (s->slot[i] == addr)
-			return 0;
-	s->slot[i] = addr;
-	s->n++;
-	return 1;
-}
-
-static void seen_free(struct seen *s)
-{
-	free(s->slot);
-	s->slot = NULL;
-	s->cap = s->n = 0;
-}
 
 void runq_list_free(struct runq_list *l)
 {
@@ -298,7 +251,7 @@ static struct error *rb_walk(const struct runq *r, uint64_t root_ptr,
 			     rb_fn fn, void *arg)
 {
 	uint64_t stack[MAX_TREE_DEPTH], node;
-	struct seen seen = { 0 };
+	struct addr_set seen = { 0 };
 	size_t depth = 0;
 	struct error *err = kernel_read_pointer(r->k, root_ptr, &node);
 
@@ -306,17 +259,17 @@ static struct error *rb_walk(const struct runq *r, uint64_t root_ptr,
 		return err;
 	while (node || depth) {
 		while (node) {
-			int fresh = seen_add(&seen, node);
+			int fresh = addr_set_add(&seen, node);
 
 			if (fresh <= 0) {
-				seen_free(&seen);
+				addr_set_free(&seen);
 				return fresh < 0 ? error_nomem() :
 					error_create(ERR_FORMAT, "rb_node %#"
 						     PRIx64 " is met twice: "
 						     "a loop", node);
 			}
 			if (depth == MAX_TREE_DEPTH || seen.n > MAX_ENTRIES) {
-				seen_free(&seen);
+				addr_set_free(&seen);
 				return error_create(ERR_FORMAT, "rb_node %#"
 						    PRIx64 " lies deeper than "
 						    "a red-black tree can go",
@@ -327,7 +280,7 @@ static struct error *rb_walk(const struct runq *r, uint64_t root_ptr,
 						  node + r->rb_left.offset,
 						  &node);
 			if (err) {
-				seen_free(&seen);
+				addr_set_free(&seen);
 				return error_prefix(err, "rb_node %#" PRIx64,
 						    stack[depth - 1]);
 			}
@@ -343,7 +296,7 @@ static struct error *rb_walk(const struct runq *r, uint64_t root_ptr,
 			break;
 		}
 	}
-	seen_free(&seen);
+	addr_set_free(&seen);
 	return err;
 }
 
@@ -353,12 +306,12 @@ static struct error *list_walk(const struct runq *r, uint64_t head,
 			       int (*fn)(void *arg, uint64_t entry),
 			       void *arg)
 {
-	struct seen seen = { 0 };
+	struct addr_set seen = { 0 };
 	uint64_t next;
 	struct error *err = kernel_read_pointer(r->k, head, &next);
 
 	while (!err && next != head) {
-		int fresh = seen_add(&seen, next);
+		int fresh = addr_set_add(&seen, next);
 
 		if (fresh < 0) {
 			err = error_nomem();
@@ -381,7 +334,7 @@ static struct error *list_walk(const struct runq *r, uint64_t head,
 						   at, head);
 		}
 	}
-	seen_free(&seen);
+	addr_set_free(&seen);
 	return err;
 }
 
@@ -470,7 +423,7 @@ static struct error *cfs_task_item(struct runq *r, struct runq_list *out,
 struct cfs_flat {
 	struct runq *r;
 	struct runq_list *out;
-	struct seen tasks;
+	struct addr_set tasks;
 	unsigned int nest;
 };
 
@@ -527,7 +480,7 @@ static struct error *cfs_flat(struct cfs_flat *f, uint64_t cfs_rq)
 			       "cfs_rq", cfs_rq, f->out, 0, &err);
 		if (!task)
 			continue;
-		fresh = seen_add(&f->tasks, task->addr);
+		fresh = addr_set_add(&f->tasks, task->addr);
 		if (fresh < 0) {
 			err = error_nomem();
 		} else if (!fresh) {
@@ -556,7 +509,7 @@ struct error *runq_cfs_queued(struct runq *r, const struct runq_cpu *c,
 	struct cfs_flat f = { .r = r, .out = out };
 	struct error *err = cfs_flat(&f, c->cfs_rq);
 
-	seen_free(&f.tasks);
+	addr_set_free(&f.tasks);
 	return err;
 }
 
@@ -789,7 +742,7 @@ static struct error *groups_read(struct runq *r, uint64_t root)
 		uint64_t head, next;
 		int index;
 	} stack[MAX_GROUP_DEPTH + 1];
-	struct seen seen = { 0 };
+	struct addr_set seen = { 0 };
 	int sp = 0;
 	struct error *err = NULL;
 	size_t cap = 0;
@@ -828,7 +781,7 @@ static struct error *groups_read(struct runq *r, uint64_t root)
 				break;
 			}
 		}
-		if (seen_add(&seen, tg) <= 0 || r->ngroups >= MAX_GROUPS) {
+		if (addr_set_add(&seen, tg) <= 0 || r->ngroups >= MAX_GROUPS) {
 			err = error_create(ERR_FORMAT, "the task group tree "
 					   "comes back to task_group %#" PRIx64
 					   ": a loop", tg);
@@ -869,7 +822,7 @@ static struct error *groups_read(struct runq *r, uint64_t root)
 		}
 		sp++;
 	}
-	seen_free(&seen);
+	addr_set_free(&seen);
 	/* parents by address, as the indices change in the sort */
 	{
 		uint64_t *parent_tg = calloc(r->ngroups ? r->ngroups : 1,
@@ -1005,7 +958,7 @@ struct cfs_groups {
 	struct runq_list *out;
 	const struct task *current;
 	unsigned int cpu;
-	struct seen tasks;
+	struct addr_set tasks;
 };
 
 static struct error *cfs_group_queue(struct cfs_groups *c, uint64_t cfs_rq,
@@ -1146,7 +1099,7 @@ static struct error *cfs_group_queue(struct cfs_groups *c, uint64_t cfs_rq,
 			       "cfs_rq", cfs_rq, c->out, depth, &err);
 		if (!task)
 			continue;
-		fresh = seen_add(&c->tasks, task->addr);
+		fresh = addr_set_add(&c->tasks, task->addr);
 		if (fresh < 0) {
 			err = error_nomem();
 		} else if (!fresh) {
@@ -1197,7 +1150,7 @@ struct error *runq_groups_cfs(struct runq *r, unsigned int cpu,
 		return err;
 	groups_reset(r);
 	err = cfs_group_queue(&c, *queue, 0, &total);
-	seen_free(&c.tasks);
+	addr_set_free(&c.tasks);
 	return err;
 }
 

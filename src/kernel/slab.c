@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/addr_set.h"
 #include "../arch/vmem.h"
 #include "../util/error.h"
 #include "../util/interrupt.h"
@@ -57,53 +58,6 @@ struct slub {
 	unsigned int nr_node_ids;
 	unsigned int cpus;	/* up to the highest present cpu */
 };
-
-/* A set of addresses (for the cycle checks): open addressing. */
-struct seen {
-	uint64_t *slot;
-	size_t cap, n;
-};
-
-static void seen_free(struct seen *s)
-{
-	free(s->slot);
-	memset(s, 0, sizeof(*s));
-}
-
-/* false if addr was there already (0 is never entered: it ends lists) */
-static bool seen_add(struct seen *s, uint64_t addr)
-{
-	size_t i;
-
-	if (s->n * 2 >= s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256, j;
-		uint64_t *slot = calloc(cap, sizeof(*slot));
-
-		if (!slot)
-			return true;	/* no memory: the bound still holds */
-		for (j = 0; j < s->cap; j++) {
-			if (!s->slot[j])
-				continue;
-			i = (s->slot[j] * 0x9e3779b97f4a7c15ull >> 20) %
-			    cap;
-			while (slot[i])
-				i = (i + 1) % cap;
-			slot[i] = s->slot[j];
-		}
-		free(s->slot);
-		s->slot = slot;
-		s->cap = cap;
-	}
-	i = (addr * 0x9e3779b97f4a7c15ull >> 20) % s->cap;
-	while (s->slot[i]) {
-		if (s->slot[i] == addr)
-			return false;
-		i = (i + 1) % s->cap;
-	}
-	s->slot[i] = addr;
-	s->n++;
-	return true;
-}
 
 static struct error *slub_init(const struct kernel *k, struct slub *u)
 {
@@ -204,7 +158,7 @@ struct error *slab_cache_list(const struct kernel *k, uint64_t **ret,
 	struct kernel_field list;
 	uint64_t head, next, *v = NULL;
 	size_t cap = 0, cnt = 0;
-	struct seen seen = { 0 };
+	struct addr_set seen = { 0 };
 	struct error *err;
 
 	*ret = NULL;
@@ -223,7 +177,7 @@ struct error *slab_cache_list(const struct kernel *k, uint64_t **ret,
 			*list_err = interrupt_error();
 			break;
 		}
-		if (cnt >= MAX_CACHES || !seen_add(&seen, next)) {
+		if (cnt >= MAX_CACHES || !addr_set_add(&seen, next)) {
 			*list_err = error_create(ERR_FORMAT, "slab_caches: the "
 						 "list loops at %#" PRIx64,
 						 next);
@@ -236,7 +190,7 @@ struct error *slab_cache_list(const struct kernel *k, uint64_t **ret,
 			nv = realloc(v, cap * sizeof(*v));
 			if (!nv) {
 				free(v);
-				seen_free(&seen);
+				addr_set_free(&seen);
 				return error_nomem();
 			}
 			v = nv;
@@ -249,7 +203,7 @@ struct error *slab_cache_list(const struct kernel *k, uint64_t **ret,
 			break;
 		}
 	}
-	seen_free(&seen);
+	addr_set_free(&seen);
 	*ret = v;
 	*n = cnt;
 	return NULL;
@@ -361,12 +315,12 @@ static struct error *count_freelist(const struct slub *u, uint64_t random,
 				    uint64_t offset, uint64_t freelist,
 				    uint64_t *count)
 {
-	struct seen seen = { 0 };
+	struct addr_set seen = { 0 };
 	uint64_t q = freelist, c = 0;
 	struct error *err = NULL;
 
 	while (q && !(q & 1)) {
-		if (c >= MAX_FREELIST || !seen_add(&seen, q)) {
+		if (c >= MAX_FREELIST || !addr_set_add(&seen, q)) {
 			err = error_create(ERR_FORMAT, "freelist %#" PRIx64
 					   ": loops at %#" PRIx64, freelist,
 					   q);
@@ -376,7 +330,7 @@ static struct error *count_freelist(const struct slub *u, uint64_t random,
 		if ((err = next_free(u, random, offset, q, &q)))
 			break;
 	}
-	seen_free(&seen);
+	addr_set_free(&seen);
 	*count = c;
 	return err;
 }
@@ -385,7 +339,7 @@ static struct error *count_freelist(const struct slub *u, uint64_t random,
 static struct error *count_cpu_partial(const struct slub *u, uint64_t cpu_slab,
 				       int16_t *free_objects)
 {
-	struct seen seen = { 0 };
+	struct addr_set seen = { 0 };
 	uint64_t p;
 	struct error *err;
 	int16_t sum = 0;
@@ -399,7 +353,7 @@ static struct error *count_cpu_partial(const struct slub *u, uint64_t cpu_slab,
 		int16_t inuse;
 		uint16_t objects;
 
-		if (!seen_add(&seen, p) || seen.n > MAX_PARTIAL) {
+		if (!addr_set_add(&seen, p) || seen.n > MAX_PARTIAL) {
 			err = error_create(ERR_FORMAT, "kmem_cache_cpu %#"
 					   PRIx64 ": the partial list loops "
 					   "at %#" PRIx64, cpu_slab, p);
@@ -413,7 +367,7 @@ static struct error *count_cpu_partial(const struct slub *u, uint64_t cpu_slab,
 			break;
 		}
 	}
-	seen_free(&seen);
+	addr_set_free(&seen);
 	if (!err)
 		*free_objects = sum;
 	return err;
@@ -423,7 +377,7 @@ static struct error *count_cpu_partial(const struct slub *u, uint64_t cpu_slab,
 static struct error *count_partial(const struct slub *u, uint64_t node,
 				   uint64_t *free_objects)
 {
-	struct seen seen = { 0 };
+	struct addr_set seen = { 0 };
 	uint64_t head = node + u->partial.offset, next, slab;
 	struct error *err = kernel_read_pointer(u->k, head, &next);
 
@@ -435,7 +389,7 @@ static struct error *count_partial(const struct slub *u, uint64_t node,
 		uint16_t objects;
 
 		slab = next - u->slab_list.offset;
-		if (!seen_add(&seen, next) || seen.n > MAX_PARTIAL) {
+		if (!addr_set_add(&seen, next) || seen.n > MAX_PARTIAL) {
 			err = error_create(ERR_FORMAT, "kmem_cache_node %#"
 					   PRIx64 ": the partial list loops "
 					   "at %#" PRIx64, node, next);
@@ -454,7 +408,7 @@ static struct error *count_partial(const struct slub *u, uint64_t node,
 			break;
 		}
 	}
-	seen_free(&seen);
+	addr_set_free(&seen);
 	return err;
 }
 
@@ -608,14 +562,14 @@ static int phys_to_node(const struct kernel *k, const struct slub *u,
 /* The objects of a freelist, in a set (bounded, cycle-checked). */
 static struct error *freelist_set(const struct slub *u, uint64_t random,
 				  uint64_t offset, uint64_t freelist,
-				  struct seen *set)
+				  struct addr_set *set)
 {
 	uint64_t q = freelist;
 	size_t c = 0;
 	struct error *err = NULL;
 
 	while (q && !(q & 1)) {
-		if (c++ >= MAX_FREELIST || !seen_add(set, q))
+		if (c++ >= MAX_FREELIST || !addr_set_add(set, q))
 			return error_create(ERR_FORMAT, "freelist %#" PRIx64
 					    ": duplicate object %#" PRIx64,
 					    freelist, q);
@@ -623,21 +577,6 @@ static struct error *freelist_set(const struct slub *u, uint64_t random,
 			return err;
 	}
 	return NULL;
-}
-
-static bool seen_has(const struct seen *s, uint64_t addr)
-{
-	size_t i;
-
-	if (!s->cap)
-		return false;
-	i = (addr * 0x9e3779b97f4a7c15ull >> 20) % s->cap;
-	while (s->slot[i]) {
-		if (s->slot[i] == addr)
-			return true;
-		i = (i + 1) % s->cap;
-	}
-	return false;
 }
 
 struct error *slab_detail_read(const struct kernel *k, uint64_t cache,
@@ -650,7 +589,7 @@ struct error *slab_detail_read(const struct kernel *k, uint64_t cache,
 	int16_t inuse;
 	uint16_t objects;
 	unsigned int cpu, i;
-	struct seen set = { 0 };
+	struct addr_set set = { 0 };
 	struct error *err = slub_init(k, &u);
 
 	memset(out, 0, sizeof(*out));
@@ -719,13 +658,13 @@ struct error *slab_detail_read(const struct kernel *k, uint64_t cache,
 
 	if ((err = freelist_set(&u, random, offset, freelist, &set)) ||
 	    (err = freelist_set(&u, random, offset, cpu_freelist, &set))) {
-		seen_free(&set);
+		addr_set_free(&set);
 		return error_prefix(err, "slab %#" PRIx64, slab);
 	}
 	out->obj = calloc(objects, sizeof(*out->obj));
 	out->is_free = calloc(objects, sizeof(*out->is_free));
 	if (!out->obj || !out->is_free) {
-		seen_free(&set);
+		addr_set_free(&set);
 		slab_detail_free(out);
 		return error_nomem();
 	}
@@ -733,10 +672,10 @@ struct error *slab_detail_read(const struct kernel *k, uint64_t cache,
 		uint64_t p = out->memory + (uint64_t)i * size + pad;
 
 		out->obj[i] = p;
-		out->is_free[i] = seen_has(&set, p);
+		out->is_free[i] = addr_set_has(&set, p);
 	}
 	out->n = objects;
-	seen_free(&set);
+	addr_set_free(&set);
 	return NULL;
 }
 
@@ -745,7 +684,7 @@ struct error *slab_detail_read(const struct kernel *k, uint64_t cache,
 static void walk_slabs(const struct slub *u, uint64_t first, bool by_next,
 		       uint64_t head, struct slab_list *l)
 {
-	struct seen seen = { 0 };
+	struct addr_set seen = { 0 };
 	size_t cap = 0;
 	uint64_t next = first, paddr;
 
@@ -757,7 +696,7 @@ static void walk_slabs(const struct slub *u, uint64_t first, bool by_next,
 			l->err = interrupt_error();
 			break;
 		}
-		if (!seen_add(&seen, next) || seen.n > MAX_PARTIAL) {
+		if (!addr_set_add(&seen, next) || seen.n > MAX_PARTIAL) {
 			l->err = error_create(ERR_FORMAT, "the slab list loops "
 					      "at %#" PRIx64, slab);
 			break;
@@ -787,7 +726,7 @@ static void walk_slabs(const struct slub *u, uint64_t first, bool by_next,
 			break;
 		}
 	}
-	seen_free(&seen);
+	addr_set_free(&seen);
 }
 
 void slab_cache_lists_free(struct slab_cache_lists *l)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/addr_set.h"
 #include "../arch/vmem.h"
 #include "../util/error.h"
 #include "kernel.h"
@@ -88,56 +89,12 @@ static struct error *fields_read(const struct kernel *k, struct task_fields *f)
 	return err;
 }
 
-/* The addresses seen so far: an open-addressing set, to notice a list
- * that comes back to a task it already passed. */
-struct seen {
-	uint64_t *slot;
-	size_t cap, n;
-};
-
-static size_t seen_hash(uint64_t a, size_t cap)
-{
-	return (size_t)((a >> 4) * UINT64_C(0x9e3779b97f4a7c15) >> 20) &
-	       (cap - 1);
-}
-
-/* 1 if addr was new, 0 if seen before, -1 out of memory. */
-static int seen_add(struct seen *s, uint64_t addr)
-{
-	size_t i;
-
-	if (2 * (s->n + 1) > s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 1024, j;
-		uint64_t *slot = calloc(cap, sizeof(*slot));
-
-		if (!slot)
-			return -1;
-		for (j = 0; j < s->cap; j++) {
-			if (!s->slot[j])
-				continue;
-			i = seen_hash(s->slot[j], cap);
-			while (slot[i])
-				i = (i + 1) & (cap - 1);
-			slot[i] = s->slot[j];
-		}
-		free(s->slot);
-		s->slot = slot;
-		s->cap = cap;
-	}
-	for (i = seen_hash(addr, s->cap); s->slot[i]; i = (i + 1) & (s->cap - 1))
-		if (s->slot[i] == addr)
-			return 0;
-	s->slot[i] = addr;
-	s->n++;
-	return 1;
-}
-
 struct reader {
 	const struct kernel *k;
 	struct task_fields f;
 	struct task_table *t;
 	size_t cap;
-	struct seen seen;
+	struct addr_set seen;
 };
 
 static struct error *read_comm(const struct kernel *k, uint64_t addr,
@@ -240,7 +197,7 @@ static struct error *walk_list(struct reader *r, uint64_t head,
 
 static struct error *add_thread(struct reader *r, uint64_t task)
 {
-	int fresh = seen_add(&r->seen, task);
+	int fresh = addr_set_add(&r->seen, task);
 
 	if (fresh < 0)
 		return error_nomem();
@@ -254,7 +211,7 @@ static struct error *add_process(struct reader *r, uint64_t task)
 	const struct task_fields *f = &r->f;
 	uint64_t signal;
 	struct error *err;
-	int fresh = seen_add(&r->seen, task);
+	int fresh = addr_set_add(&r->seen, task);
 
 	if (fresh < 0)
 		return error_nomem();
@@ -383,12 +340,12 @@ struct error *tasks_read(const struct kernel *k, crash_cpu_fn crash_cpu,
 	/* The idle tasks first: init_task is cpu 0's and heads the process
 	 * list, so it must be known before the walk meets it. */
 	for (cpu = 0; cpu < r.t->ncpus && !err; cpu++) {
-		if (!idle[cpu] || seen_add(&r.seen, idle[cpu]) <= 0)
+		if (!idle[cpu] || addr_set_add(&r.seen, idle[cpu]) <= 0)
 			continue;
 		err = task_add(&r, idle[cpu], true);
 	}
 	if (!err && !r.t->n)	/* no runqueue named one: cpu 0's */
-		err = seen_add(&r.seen, init_task) < 0 ? error_nomem()
+		err = addr_set_add(&r.seen, init_task) < 0 ? error_nomem()
 						      : task_add(&r, init_task,
 								 true);
 	if (!err)
